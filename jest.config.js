@@ -1,0 +1,17 @@
+/**
+ * Transpile-only: @swc/jest strips types in a few milliseconds per file, and
+ * `tsc --noEmit` (the native TypeScript 7 compiler) checks them once for the
+ * whole project in `npm test`, so jest never type-checks twice.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  // Octokit v22 ships ES modules only; let swc turn them into CommonJS for jest.
+  transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|fast-content-type-parse|json-with-bigint)/)"],
+  testTimeout: 30000,
+};
