@@ -1,0 +1,15 @@
+import { App } from "cdktf";
+import { loadEnvironments } from "./config";
+import { PipelineError } from "./lib/errors";
+import { defineStacks } from "./stacks/app";
+
+// The cdktf app ("app" in cdktf.json): one set of stacks per configured environment.
+try {
+  const app = new App();
+  defineStacks(app, loadEnvironments());
+  app.synth();
+} catch (error) {
+  if (!(error instanceof PipelineError)) throw error;
+  console.error(error.message);
+  process.exitCode = error.exitCode;
+}

@@ -1,0 +1,28 @@
+import { Aspects, type App } from "cdktf";
+import type { EnvironmentConfig } from "../config";
+import { PipelineStack } from "./pipeline-stack";
+import { PIPELINE_RULES, PolicyAspect } from "./policy";
+import { SkillStack } from "./skill-stack";
+
+export interface EnvironmentStacks {
+  skill: SkillStack;
+  pipeline: PipelineStack;
+}
+
+/** Stack ids are `<environment>-<role>`, so `cdktf deploy example-skill` reads as it does. */
+export function stackId(environment: string, role: "skill" | "pipeline" | "ci"): string {
+  return `${environment}-${role}`;
+}
+
+/** One set of stacks per environment, all held to the policy rules. */
+export function defineStacks(app: App, environments: readonly EnvironmentConfig[]): Map<string, EnvironmentStacks> {
+  const stacks = new Map<string, EnvironmentStacks>();
+  for (const config of environments) {
+    stacks.set(config.name, {
+      skill: new SkillStack(app, stackId(config.name, "skill"), { config }),
+      pipeline: new PipelineStack(app, stackId(config.name, "pipeline"), { config }),
+    });
+  }
+  Aspects.of(app).add(new PolicyAspect(PIPELINE_RULES));
+  return stacks;
+}
