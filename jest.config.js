@@ -13,5 +13,6 @@ module.exports = {
   },
   // Octokit v22 ships ES modules only; let swc turn them into CommonJS for jest.
   transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|fast-content-type-parse|json-with-bigint)/)"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/jest-setup.ts"],
   testTimeout: 30000,
 };

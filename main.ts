@@ -5,8 +5,10 @@ import { defineStacks } from "./stacks/app";
 
 // The cdktf app ("app" in cdktf.json): one set of stacks per configured environment.
 try {
+  // Configuration first: a bad value must fail before App creates the output directory.
+  const environments = loadEnvironments();
   const app = new App();
-  defineStacks(app, loadEnvironments());
+  defineStacks(app, environments);
   app.synth();
 } catch (error) {
   if (!(error instanceof PipelineError)) throw error;

@@ -1,7 +1,6 @@
-import { Aspects, type App } from "cdktf";
+import type { App } from "cdktf";
 import type { EnvironmentConfig } from "../config";
 import { PipelineStack } from "./pipeline-stack";
-import { PIPELINE_RULES, PolicyAspect } from "./policy";
 import { SkillStack } from "./skill-stack";
 
 export interface EnvironmentStacks {
@@ -14,7 +13,7 @@ export function stackId(environment: string, role: "skill" | "pipeline" | "ci"):
   return `${environment}-${role}`;
 }
 
-/** One set of stacks per environment, all held to the policy rules. */
+/** One set of stacks per environment (each held to the policy rules by EnvironmentStack). */
 export function defineStacks(app: App, environments: readonly EnvironmentConfig[]): Map<string, EnvironmentStacks> {
   const stacks = new Map<string, EnvironmentStacks>();
   for (const config of environments) {
@@ -23,6 +22,5 @@ export function defineStacks(app: App, environments: readonly EnvironmentConfig[
       pipeline: new PipelineStack(app, stackId(config.name, "pipeline"), { config }),
     });
   }
-  Aspects.of(app).add(new PolicyAspect(PIPELINE_RULES));
   return stacks;
 }

@@ -1,8 +1,9 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
+import { PIPELINE_RULES, PolicyAspect } from "../policy";
 
 export interface EnvironmentStackProps {
   readonly config: EnvironmentConfig;
@@ -10,7 +11,8 @@ export interface EnvironmentStackProps {
 
 /**
  * A stack of one environment: the AWS provider pinned to its region (and
- * account, when configured), default tags, and its own state.
+ * account, when configured), default tags, its own state, and the policy
+ * rules, so that no stack of this project can skip them.
  */
 export abstract class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
@@ -25,6 +27,8 @@ export abstract class EnvironmentStack extends TerraformStack {
       defaultTags: [{ tags: { ...config.tags, "managed-by": "alexa-skill-pipeline", "pipeline-environment": config.name } }],
     });
     this.configureBackend(id);
+    // On the stack, not the app: cdktf invokes aspects per stack, from the stack down.
+    Aspects.of(this).add(new PolicyAspect(PIPELINE_RULES));
   }
 
   private configureBackend(stackId: string): void {

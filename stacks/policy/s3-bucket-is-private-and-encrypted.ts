@@ -2,6 +2,8 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { TerraformStack } from "cdktf";
+// cdktf exports no public way to resolve a token outside synthesis; this is what TerraformStack itself uses.
+import { resolve } from "cdktf/lib/_tokens";
 import { NOT_APPLICABLE, outcome, type PolicyRule } from "./rule";
 
 export const S3BucketIsPrivateAndEncrypted: PolicyRule = {
@@ -9,9 +11,11 @@ export const S3BucketIsPrivateAndEncrypted: PolicyRule = {
   description: "Every S3 bucket has default encryption and blocks all public access",
   check(node) {
     if (!(node instanceof S3Bucket)) return NOT_APPLICABLE;
-    const siblings = TerraformStack.of(node).node.findAll();
-    const refersToBucket = (bucketInput: string | undefined) =>
-      bucketInput !== undefined && [node.id, node.bucket, node.bucketInput].includes(bucketInput);
+    const stack = TerraformStack.of(node);
+    const siblings = stack.node.findAll();
+    // Every read of a token attribute is a new token string, so compare what they resolve to.
+    const names = [node.id, node.bucket, node.bucketInput].map((ref) => resolve(stack, ref));
+    const refersToBucket = (bucketInput: string | undefined) => bucketInput !== undefined && names.includes(resolve(stack, bucketInput));
     const findings: string[] = [];
     if (!siblings.some((c) => c instanceof S3BucketServerSideEncryptionConfigurationA && refersToBucket(c.bucketInput))) {
       findings.push("bucket has no server-side encryption configuration; add S3BucketServerSideEncryptionConfigurationA (or use PrivateBucket)");
