@@ -22,10 +22,10 @@ describe("the cdktf app on the embedded example configuration", () => {
   const run = runApp(secrets);
   afterAll(() => fs.rmSync(run.outdir, { recursive: true, force: true }));
 
-  it("synthesizes the skill and pipeline stacks with no AWS account", () => {
+  it("synthesizes the skill, pipeline and CI stacks with no AWS account", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(fs.readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual(["example-pipeline", "example-skill"]);
+    expect(fs.readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual(["example-ci", "example-pipeline", "example-skill"]);
   });
 
   it("never writes a secret from the environment into synthesized files", () => {

@@ -1,11 +1,14 @@
 import type { App } from "cdktf";
 import type { EnvironmentConfig } from "../config";
+import { CiStack } from "./ci-stack";
 import { PipelineStack } from "./pipeline-stack";
 import { SkillStack } from "./skill-stack";
 
 export interface EnvironmentStacks {
   skill: SkillStack;
   pipeline: PipelineStack;
+  /** Only where the environment configures `ci`. */
+  ci?: CiStack;
 }
 
 /** Stack ids are `<environment>-<role>`, so `cdktf deploy example-skill` reads as it does. */
@@ -20,6 +23,7 @@ export function defineStacks(app: App, environments: readonly EnvironmentConfig[
     stacks.set(config.name, {
       skill: new SkillStack(app, stackId(config.name, "skill"), { config }),
       pipeline: new PipelineStack(app, stackId(config.name, "pipeline"), { config }),
+      ...(config.ci ? { ci: new CiStack(app, stackId(config.name, "ci"), { config }) } : {}),
     });
   }
   return stacks;
