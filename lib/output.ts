@@ -1,0 +1,60 @@
+/**
+ * Where a command reports. Commands never write to the console directly, so
+ * tests record what they say, and every line passes through redaction:
+ * secrets never reach output or logs.
+ */
+export interface Output {
+  /** What happened, for a person. */
+  info(message: string): void;
+  /** Something a person should look at, that does not fail the command. */
+  warn(message: string): void;
+  /** A line of progress during a wait; may be overwritten on a terminal. */
+  progress(message: string): void;
+  /** The machine-readable result (--json). */
+  json(value: unknown): void;
+}
+
+export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  // Short values (a blank, "x") would shred ordinary text; real credentials are long.
+  const values = secrets.filter((s): s is string => typeof s === "string" && s.length >= 6).sort((a, b) => b.length - a.length);
+  return (text) => values.reduce((out, secret) => out.split(secret).join("***"), text);
+}
+
+export interface StreamOutputOptions {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  secrets?: readonly (string | undefined)[];
+}
+
+/** The console, for people: results and progress on stderr/stdout as Unix tools do. */
+export function streamOutput(options: StreamOutputOptions = {}): Output {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const redact = redactor(options.secrets ?? []);
+  return {
+    info: (m) => stdout.write(`${redact(m)}\n`),
+    warn: (m) => stderr.write(`warning: ${redact(m)}\n`),
+    progress: (m) => stderr.write(`${redact(m)}\n`),
+    json: (v) => stdout.write(`${redact(JSON.stringify(v, null, 2))}\n`),
+  };
+}
+
+export interface RecordedLine {
+  kind: "info" | "warn" | "progress" | "json";
+  text: string;
+}
+
+/** An Output that remembers everything, for tests. */
+export function recordingOutput(secrets: readonly (string | undefined)[] = []): Output & { lines: RecordedLine[]; text(): string } {
+  const redact = redactor(secrets);
+  const lines: RecordedLine[] = [];
+  const push = (kind: RecordedLine["kind"]) => (m: string) => void lines.push({ kind, text: redact(m) });
+  return {
+    lines,
+    info: push("info"),
+    warn: push("warn"),
+    progress: push("progress"),
+    json: (v) => void lines.push({ kind: "json", text: redact(JSON.stringify(v)) }),
+    text: () => lines.map((l) => l.text).join("\n"),
+  };
+}

@@ -1,0 +1,110 @@
+import type { runtime } from "ask-smapi-model";
+import { systemClock, type Clock } from "../clock";
+import { DEFAULT_RETRY, withRetry, type RetryDecision, type RetryPolicy } from "../retry";
+
+type ApiClient = runtime.ApiClient;
+type ApiClientRequest = runtime.ApiClientRequest;
+type ApiClientResponse = runtime.ApiClientResponse;
+
+export interface ResilientApiClientOptions {
+  /** Per attempt, from sending the request to the end of the response body. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  clock?: Clock;
+  random?: () => number;
+  onRetry?: (message: string) => void;
+  fetch?: typeof fetch;
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+
+/**
+ * The HTTP layer under ask-smapi-sdk, which itself has no timeouts, no
+ * retries and does not follow redirects. Throttling (429) is retried for any
+ * method, since the request was not processed; 5xx and network failures only
+ * where repeating the request is harmless (idempotent methods, and the LWA
+ * token request). Redirects are returned as they are, like the SDK's own
+ * client. Retry-After is honoured.
+ */
+export class ResilientApiClient implements ApiClient {
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ResilientApiClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.clock = options.clock ?? systemClock;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async invoke(request: ApiClientRequest): Promise<ApiClientResponse> {
+    const method = request.method.toUpperCase();
+    const repeatable = IDEMPOTENT.has(method) || isTokenRequest(request.url);
+    return withRetry(() => this.once(request, method), {
+      policy: this.retry,
+      clock: this.clock,
+      ...(this.options.random ? { random: this.options.random } : {}),
+      retryResult: (response) => retryableResponse(response, repeatable, this.clock),
+      retryError: () => ({ retry: repeatable }),
+      onRetry: ({ attempt, delayMs, reason }) =>
+        this.options.onRetry?.(`${method} ${describeUrl(request.url)}: ${reason}; retry ${attempt} of ${this.retry.attempts - 1} in ${delayMs} ms`),
+    });
+  }
+
+  private async once(request: ApiClientRequest, method: string): Promise<ApiClientResponse> {
+    const headers = new Headers();
+    for (const { key, value } of request.headers) headers.append(key, value);
+    let response: Response;
+    let body: string;
+    try {
+      response = await this.fetchImpl(request.url, {
+        method,
+        headers,
+        ...(request.body !== undefined && method !== "GET" && method !== "HEAD" ? { body: request.body } : {}),
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      body = await response.text();
+    } catch (error) {
+      const reason = error instanceof Error && error.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : networkReason(error);
+      throw new Error(`${method} ${describeUrl(request.url)} failed: ${reason}`);
+    }
+    const responseHeaders: Array<{ key: string; value: string }> = [];
+    response.headers.forEach((value, key) => responseHeaders.push({ key, value }));
+    return { statusCode: response.status, headers: responseHeaders, body };
+  }
+}
+
+function retryableResponse(response: ApiClientResponse, repeatable: boolean, clock: Clock): RetryDecision {
+  const status = response.statusCode;
+  const throttled = status === 429;
+  if (!throttled && !(repeatable && status >= 500)) return { retry: false };
+  const afterMs = retryAfterMs(response, clock);
+  return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
+}
+
+function retryAfterMs(response: ApiClientResponse, clock: Clock): number | undefined {
+  const header = response.headers.find((h) => h.key.toLowerCase() === "retry-after")?.value;
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now());
+}
+
+function isTokenRequest(url: string): boolean {
+  return /\/auth\/o2\/token$/.test(new URL(url).pathname);
+}
+
+/** The URL without its query, which may carry IDs but never belongs in retry chatter. */
+function describeUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}

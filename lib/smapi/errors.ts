@@ -1,0 +1,77 @@
+import { ConcurrentChange, OperationFailed, PipelineError, UsageError } from "../errors";
+
+export interface SmapiErrorContext {
+  /** What we were doing, e.g. "reading the development manifest". */
+  action: string;
+  skillId?: string;
+  vendorId?: string;
+}
+
+interface SdkServiceError {
+  name: string;
+  statusCode?: number;
+  response?: { message?: string; error?: string; error_description?: string; violations?: Array<{ message?: string }> };
+  message: string;
+}
+
+function isServiceError(error: unknown): error is SdkServiceError {
+  return error instanceof Error && error.name === "ServiceError" && typeof (error as SdkServiceError).statusCode === "number";
+}
+
+/**
+ * Turns what ask-smapi-sdk throws into a message a person can act on, with
+ * the exit code of the command contract.
+ */
+export function explainSmapiError(error: unknown, context: SmapiErrorContext): PipelineError {
+  if (error instanceof PipelineError) return error;
+  const skill = context.skillId ? `skill ${context.skillId}` : "the skill";
+  if (!isServiceError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new OperationFailed(`SMAPI did not answer while ${context.action}: ${message}`);
+  }
+  const body = error.response ?? {};
+  const detail = [body.message, body.error_description, ...(body.violations ?? []).map((v) => v.message)].filter(Boolean).join("; ");
+  const grant = body.error;
+  if (grant === "invalid_grant") {
+    return new UsageError(
+      `Login with Amazon refused the refresh token while ${context.action} (invalid_grant: ${body.error_description ?? "revoked or expired"}). ` +
+        "Mint a new one with `npx ask-cli util generate-lwa-tokens --client-id <id> --client-confirmation <secret>` " +
+        "and store it in Parameter Store (README, \"Secrets\").",
+    );
+  }
+  if (grant === "invalid_client") {
+    return new UsageError(`Login with Amazon refused the client ID or secret while ${context.action}; check ASK_LWA_CLIENT_ID and ASK_LWA_CLIENT_SECRET against the security profile.`);
+  }
+  switch (error.statusCode) {
+    case 401:
+      return new UsageError(`SMAPI refused the access token while ${context.action} (401${detail ? `: ${detail}` : ""}); the token expired or was revoked. Set fresh LWA credentials.`);
+    case 403:
+      return new UsageError(
+        `SMAPI denied access while ${context.action} (403${detail ? `: ${detail}` : ""}): the LWA account must be a developer with access to ${skill}` +
+          `${context.vendorId ? ` in vendor ${context.vendorId}` : ""}. Check ASK_VENDOR_ID and the account's role in the developer console.`,
+      );
+    case 404:
+      return new UsageError(`SMAPI found no ${skill} while ${context.action} (404${detail ? `: ${detail}` : ""}); check SKILL_ID and the stage.`);
+    case 409:
+      return new ConcurrentChange(`SMAPI reported a conflict while ${context.action} (409${detail ? `: ${detail}` : ""}).`);
+    case 412:
+      return new ConcurrentChange(`${context.action}: somebody else changed it since it was read (412 precondition failed). Run the command again to start from the new state.`);
+    case 429:
+      return new OperationFailed(`SMAPI kept throttling while ${context.action} (429) after every retry; wait a minute and run the command again.`);
+    default:
+      return new OperationFailed(`SMAPI failed while ${context.action} (${error.statusCode}${detail ? `: ${detail}` : ""}).`);
+  }
+}
+
+/** Runs one SMAPI call, explaining its failure. */
+export async function smapiCall<T>(context: SmapiErrorContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw explainSmapiError(error, context);
+  }
+}
+
+export function statusCodeOf(error: unknown): number | undefined {
+  return isServiceError(error) ? error.statusCode : undefined;
+}
