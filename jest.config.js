@@ -12,7 +12,7 @@ module.exports = {
     "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
   },
   // Octokit v22 ships ES modules only; let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|fast-content-type-parse|json-with-bigint)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|fast-content-type-parse|json-with-bigint|content-type)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/jest-setup.ts"],
   testTimeout: 30000,
 };

@@ -1,30 +1,51 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ExitCode, PipelineError, UsageError } from "./errors";
 
+export interface CommandIO {
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
 /**
- * The one top-level handler: runs a command's main, maps typed errors to the
- * contract's exit codes and a message; stack traces only for unexpected
- * errors, or with DEBUG set.
+ * Runs a command and turns its typed errors into the contract's exit code
+ * and one message a person can act on. Anything else is a bug and keeps its
+ * stack trace (rethrown). Returns the exit code, so tests need no process.
  */
-export async function runMain(main: () => Promise<void>, stderr: NodeJS.WritableStream = process.stderr): Promise<void> {
+export async function runCommand(name: string, io: CommandIO, command: () => Promise<void>): Promise<number> {
   try {
-    await main();
+    await command();
+    return ExitCode.Ok;
   } catch (error) {
-    if (error instanceof PipelineError) {
-      stderr.write(`error: ${error.message}\n`);
-      if (process.env.DEBUG) stderr.write(`${error.stack}\n`);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    stderr.write(`error: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = ExitCode.Failed;
+    if (!(error instanceof PipelineError)) throw error;
+    io.stderr.write(`${name}: ${error.message}\n`);
+    if (io.env.DEBUG) io.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
   }
 }
 
-/** node:util parseArgs with bad usage turned into a UsageError that shows the help. */
-export function parseArguments<T extends ParseArgsConfig["options"]>(argv: string[], options: T, help: string) {
+/**
+ * The process entry point of every script: sets `process.exitCode` (never
+ * `process.exit()`, so output is flushed) and reports unexpected errors as
+ * failures with their stack.
+ */
+export function runMain(name: string, main: (io: CommandIO) => Promise<number>): void {
+  const io: CommandIO = { env: process.env, stdout: process.stdout, stderr: process.stderr };
+  main(io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = ExitCode.Failed;
+    },
+  );
+}
+
+/** node:util parseArgs, with bad usage turned into a UsageError that shows the help. */
+export function parseArguments<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, help: string) {
   try {
-    return parseArgs({ args: argv, options: options ?? {}, allowPositionals: false, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals: false, strict: true });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${help}`);
   }

@@ -68,7 +68,8 @@ export class ResilientApiClient implements ApiClient {
       });
       body = await response.text();
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : networkReason(error);
+      // A DOMException, which is not an Error in every realm.
+      const reason = (error as { name?: string })?.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : networkReason(error);
       throw new Error(`${method} ${describeUrl(request.url)} failed: ${reason}`);
     }
     const responseHeaders: Array<{ key: string; value: string }> = [];
@@ -95,7 +96,8 @@ function retryAfterMs(response: ApiClientResponse, clock: Clock): number | undef
 }
 
 function isTokenRequest(url: string): boolean {
-  return /\/auth\/o2\/token$/.test(new URL(url).pathname);
+  // The SDK asks for /auth/O2/token; Amazon's documentation writes /auth/o2/token.
+  return /\/auth\/o2\/token$/i.test(new URL(url).pathname);
 }
 
 /** The URL without its query, which may carry IDs but never belongs in retry chatter. */

@@ -1,4 +1,4 @@
-import { ConcurrentChange, OperationFailed, PipelineError, UsageError } from "../errors";
+import { ConcurrentChange, InvariantRefusal, OperationFailed, PipelineError, UsageError } from "../errors";
 
 export interface SmapiErrorContext {
   /** What we were doing, e.g. "reading the development manifest". */
@@ -10,8 +10,16 @@ export interface SmapiErrorContext {
 interface SdkServiceError {
   name: string;
   statusCode?: number;
-  response?: { message?: string; error?: string; error_description?: string; violations?: Array<{ message?: string }> };
+  response?: { message?: string; error?: string; error_description?: string; violations?: Array<{ code?: string; message?: string }> };
   message: string;
+}
+
+/** Amazon locks the development stage while the skill is in certification review. */
+export function isLockedForReview(error: unknown): boolean {
+  if (!isServiceError(error) || error.statusCode !== 403) return false;
+  const body = error.response ?? {};
+  const texts = [body.message, ...(body.violations ?? []).flatMap((v) => [v.code, v.message])].filter(Boolean).join(" ");
+  return /RESOURCE_LOCKED|in review|under review|certification/i.test(texts);
 }
 
 function isServiceError(error: unknown): error is SdkServiceError {
@@ -42,7 +50,15 @@ export function explainSmapiError(error: unknown, context: SmapiErrorContext): P
   if (grant === "invalid_client") {
     return new UsageError(`Login with Amazon refused the client ID or secret while ${context.action}; check ASK_LWA_CLIENT_ID and ASK_LWA_CLIENT_SECRET against the security profile.`);
   }
+  if (isLockedForReview(error)) {
+    return new InvariantRefusal(
+      `SMAPI refused ${context.action} because ${skill} is in certification review and its development stage is locked${detail ? ` (${detail})` : ""}. ` +
+        "Wait for the review to finish, or withdraw the submission in the developer console.",
+    );
+  }
   switch (error.statusCode) {
+    case 303:
+      return new OperationFailed(`SMAPI is still applying an earlier update while ${context.action} (303); wait for it (npm run status) and run the command again.`);
     case 401:
       return new UsageError(`SMAPI refused the access token while ${context.action} (401${detail ? `: ${detail}` : ""}); the token expired or was revoked. Set fresh LWA credentials.`);
     case 403:

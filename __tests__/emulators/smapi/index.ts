@@ -1,0 +1,15 @@
+/** The SMAPI + LWA emulator: start it, drive it with the real ask-smapi-sdk. */
+export { EMULATED_OPERATIONS, startSmapiEmulator } from "./server";
+export type { CallLogEntry, SmapiEmulator, SmapiEmulatorOptions, SpecViolation } from "./server";
+export { smapiClient } from "./client";
+export type { SmapiClient } from "./client";
+export type { ModelBuildOutcome, RollbackOutcome, Timings, ValidationOutcome, LambdaPermissionCheck } from "./http";
+export type { SimulateHandler, SimulationContext, SimulationOutcome } from "./simulations";
+export { modelBuildError } from "./models";
+export { failedValidation } from "./testing";
+export { triggerError, manifestEndpoints } from "./manifest";
+export { fixtureManifest, fixtureModels, DEFAULT_FUNCTION_ARN, newSkillId } from "./seed";
+export { ANY_OPERATION, SmapiFaults } from "./faults";
+export type { BeforeHook, FaultContext, SmapiFailureSpec } from "./faults";
+export { getSpecValidator } from "./spec-validator";
+export type { JsonObject, SmapiError, Stage } from "./state";
