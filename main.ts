@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { loadEnvironments } from "./config";
+import { loadEnvironments, overrideNotices } from "./config";
 import { PipelineError } from "./lib/errors";
 import { defineStacks } from "./stacks/app";
 
@@ -7,6 +7,7 @@ import { defineStacks } from "./stacks/app";
 try {
   // Configuration first: a bad value must fail before App creates the output directory.
   const environments = loadEnvironments();
+  for (const notice of overrideNotices()) console.error(`note: ${notice}`);
   const app = new App();
   defineStacks(app, environments);
   app.synth();

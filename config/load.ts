@@ -64,6 +64,25 @@ export function loadEnvironment(options: LoadOptions = {}): EnvironmentConfig {
   return only as EnvironmentConfig;
 }
 
+/**
+ * One line per environment variable that changes a configured value, so an
+ * AWS_REGION left in a shell cannot silently move the skill to another region.
+ */
+export function overrideNotices(options: LoadOptions = {}): string[] {
+  const env = options.env ?? process.env;
+  const all = options.environments ?? configuredEnvironments;
+  const wanted = splitList(env.PIPELINE_ENV);
+  const selected = wanted.length > 0 ? all.filter((e) => wanted.includes(e.name)) : all;
+  if (selected.length !== 1) return [];
+  const input = selected[0] as EnvironmentInput;
+  return activeOverrides(env).flatMap(({ variable, path, value }) => {
+    const configured = getPath(input, path);
+    return configured === value
+      ? []
+      : [`${variable}=${value} overrides ${path.join(".")} of environment "${input.name}" (configured: ${configured === undefined ? "default" : JSON.stringify(configured)})`];
+  });
+}
+
 interface ActiveOverride {
   variable: string;
   path: readonly string[];

@@ -1,4 +1,4 @@
-import { ConfigError, loadEnvironment, loadEnvironments } from "../../config";
+import { ConfigError, loadEnvironment, loadEnvironments, overrideNotices } from "../../config";
 import type { EnvironmentInput } from "../../config";
 import { ExitCode } from "../../lib/errors";
 import { exampleInput, testEnvironment } from "../helpers/config";
@@ -45,6 +45,12 @@ describe("environment variable overrides (DESIGN.md's configuration contract)", 
     expect(config.skill.id).toBe(skillId);
     expect(config.function.name).toBe("BostonInfoStaging");
     expect(config.region).toBe("eu-west-1");
+  });
+
+  it("says when a variable changes a configured value, and not when it repeats it", () => {
+    expect(overrideNotices({ env: { AWS_REGION: "eu-west-1", SKILL_ID: "amzn1.ask.skill.00000000-0000-4000-8000-000000000000" } })).toEqual([
+      'AWS_REGION=eu-west-1 overrides region of environment "example" (configured: "us-east-1")',
+    ]);
   });
 
   it("treats an empty variable as unset", () => {
