@@ -1,0 +1,151 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import type { EnvironmentConfig } from "../../config";
+import { ResilientApiClient } from "../../lib/smapi/api-client";
+import { createSmapiClient, type SmapiClient } from "../../lib/smapi/client";
+import { recordingOutput } from "../../lib/output";
+import { withEndpoint } from "../../lib/release/endpoints";
+import type { ReleaseNames } from "../../lib/release/model";
+import { fixtureManifest, startSmapiEmulator, type SmapiEmulator, type SmapiEmulatorOptions } from "../emulators/smapi";
+import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "../emulators/lambda";
+import { testEnvironment } from "./config";
+
+export const FUNCTION_NAME = "BostonInfoSkill";
+const ALEXA = "alexa-appkit.amazon.com";
+
+export interface ReleaseWorldOptions {
+  /** What the live stage points at when the world starts. */
+  live?: "blue" | "green" | "legacy" | "unpublished";
+  /** Versions published before the start (1..n); blue, green (and production-3) start on 1. */
+  versions?: number;
+  latencyMs?: number;
+  lambda?: Partial<LambdaEmulatorOptions>;
+  smapi?: Partial<SmapiEmulatorOptions>;
+}
+
+/**
+ * A skill and its function as they stand after `cdktf deploy` and a first
+ * release: the Lambda and SMAPI emulators wired together, so that a manifest
+ * update checks the Lambda emulator's Alexa permissions and a simulation
+ * really invokes the endpoint through the Lambda API.
+ */
+export interface ReleaseWorld {
+  lambdaEmu: LambdaEmulator;
+  smapiEmu: SmapiEmulator;
+  lambda: LambdaClient;
+  smapi: SmapiClient;
+  config: EnvironmentConfig;
+  names: ReleaseNames;
+  output: ReturnType<typeof recordingOutput>;
+  /** The environment variables a command's main would read to reach this world. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Promise<ReleaseWorld> {
+  const live = options.live ?? "blue";
+  const versions = options.versions ?? 1;
+  const legacy = live === "legacy" ? ["production-3"] : [];
+  const lambdaEmu = await startLambdaEmulator({
+    updateDurationMs: 20,
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    ...options.lambda,
+    functions: [
+      {
+        name: FUNCTION_NAME,
+        versions: Array.from({ length: versions }, (_, i) => ({ description: `2026-11-0${(i % 9) + 1} commit 000000${i}` })),
+        aliases: ["blue", "green", ...legacy].map((name) => ({ name, version: "1" })),
+        permissions: [undefined, "blue", "green", ...legacy].map((qualifier) => ({
+          StatementId: qualifier ? `AlexaSkillsKit-${qualifier}` : "AlexaSkillsKit",
+          Action: "lambda:InvokeFunction",
+          Principal: ALEXA,
+          EventSourceToken: "__SKILL_ID__",
+          ...(qualifier ? { qualifier } : {}),
+        })),
+      },
+    ],
+  });
+  const functionArn = lambdaEmu.functionArn(FUNCTION_NAME);
+  const lambda = new LambdaClient({
+    region: lambdaEmu.region,
+    endpoint: lambdaEmu.url,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 3,
+  });
+
+  const development = fixtureManifest(functionArn);
+  const liveManifest =
+    live === "unpublished" ? null : { manifest: withEndpoint(development, live === "legacy" ? `${functionArn}:production-3` : `${functionArn}:${live}`) };
+  const smapiEmu = await startSmapiEmulator({
+    manifest: development,
+    live: liveManifest,
+    timings: { manifestUpdateMs: 20, modelBuildMs: 20, validationMs: 20, publicationMs: 20, rollbackMs: 20, simulationMs: 0 },
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    lambdaPermissions: (arn, skillId) => hasAlexaPermission(lambdaEmu, arn, skillId),
+    simulate: async (sim) => {
+      const response = await lambda.send(new InvokeCommand({ FunctionName: sim.endpoint, Payload: Buffer.from(JSON.stringify(sim.request)) }));
+      if (response.FunctionError) return { error: `${response.FunctionError}: ${Buffer.from(response.Payload ?? []).toString()}` };
+      return { response: JSON.parse(Buffer.from(response.Payload ?? []).toString()) };
+    },
+    ...options.smapi,
+  });
+  // The permissions were seeded before the skill ID existed.
+  for (const qualifier of [undefined, "blue", "green", ...legacy]) {
+    for (const statement of lambdaEmu.state.statements(FUNCTION_NAME, qualifier)) {
+      const condition = statement.Condition?.StringEquals;
+      if (condition?.["lambda:EventSourceToken"] === "__SKILL_ID__") condition["lambda:EventSourceToken"] = smapiEmu.skillId;
+    }
+  }
+
+  const config = testEnvironment((input) => {
+    input.skill.id = smapiEmu.skillId;
+    input.function = { name: FUNCTION_NAME };
+  });
+  const credentials = smapiEmu.credentials;
+  const smapi = createSmapiClient({
+    credentials: { kind: "refresh-token", ...credentials },
+    endpoints: { apiEndpoint: smapiEmu.url, authEndpoint: smapiEmu.url },
+    apiClient: new ResilientApiClient({ timeoutMs: 5000, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50 } }),
+  });
+  const env: NodeJS.ProcessEnv = {
+    SKILL_ID: smapiEmu.skillId,
+    LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    AWS_REGION: lambdaEmu.region,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEmu.url,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    ASK_LWA_CLIENT_ID: credentials.clientId,
+    ASK_LWA_CLIENT_SECRET: credentials.clientSecret,
+    ASK_REFRESH_TOKEN: credentials.refreshToken,
+    ASK_VENDOR_ID: smapiEmu.vendorId,
+    ASK_SMAPI_SERVER_BASE_URL: smapiEmu.url,
+    ASK_LWA_TOKEN_HOST: smapiEmu.url,
+  };
+  return {
+    lambdaEmu,
+    smapiEmu,
+    lambda,
+    smapi,
+    config,
+    names: { functionName: FUNCTION_NAME, functionArn, aliases: { blue: "blue", green: "green" } },
+    output: recordingOutput([credentials.clientSecret, credentials.refreshToken]),
+    env,
+    close: async () => {
+      lambda.destroy();
+      await Promise.all([lambdaEmu.close(), smapiEmu.close()]);
+    },
+  };
+}
+
+/** What Amazon checks before accepting an endpoint: an Alexa Skills Kit permission with this skill's ID. */
+export function hasAlexaPermission(lambdaEmu: LambdaEmulator, arn: string, skillId: string): boolean {
+  const prefix = lambdaEmu.functionArn(FUNCTION_NAME);
+  if (arn !== prefix && !arn.startsWith(`${prefix}:`)) return false;
+  const qualifier = arn === prefix ? undefined : arn.slice(prefix.length + 1);
+  try {
+    return lambdaEmu.state
+      .statements(FUNCTION_NAME, qualifier)
+      .some((s) => typeof s.Principal === "object" && "Service" in s.Principal && s.Principal.Service === ALEXA && s.Condition?.StringEquals?.["lambda:EventSourceToken"] === skillId);
+  } catch {
+    return false;
+  }
+}
