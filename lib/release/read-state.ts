@@ -1,0 +1,117 @@
+import { GetAliasCommand, GetFunctionConfigurationCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { UsageError } from "../errors";
+import { getValueFromHeader } from "ask-smapi-sdk";
+import type { EnvironmentConfig } from "../../config";
+import { smapiCall, statusCodeOf } from "../smapi/errors";
+import type { SmapiClient } from "../smapi/client";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  stageTarget, type AliasView, type Certification, type CertificationStatus, type Colour, type ReleaseNames, type ReleaseState,
+} from "./model";
+
+/** A stage's manifest as read, with the ETag that an update must send back (If-Match). */
+export interface StageManifest {
+  manifest: unknown;
+  etag: string | undefined;
+}
+
+/** $LATEST as Lambda reports it. */
+export interface LatestCode {
+  codeSha256: string;
+  revisionId: string;
+  lastUpdateStatus: string;
+  lastModified: string;
+}
+
+export interface ObservedState extends ReleaseState {
+  latest: LatestCode;
+  manifests: { development: StageManifest; live: StageManifest | undefined };
+}
+
+/** The function's unqualified ARN (account included) and $LATEST; a missing function says how to create it. */
+export async function readFunction(lambda: LambdaClient, config: EnvironmentConfig): Promise<{ names: ReleaseNames; latest: LatestCode }> {
+  try {
+    const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: config.function.name }));
+    const functionArn = (fn.FunctionArn ?? "").replace(/:\$LATEST$/, "");
+    return {
+      names: { functionName: config.function.name, functionArn, aliases: { blue: config.aliases.blue, green: config.aliases.green } },
+      latest: {
+        codeSha256: fn.CodeSha256 ?? "",
+        revisionId: fn.RevisionId ?? "",
+        lastUpdateStatus: fn.LastUpdateStatus ?? "Successful",
+        lastModified: fn.LastModified ?? "",
+      },
+    };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new UsageError(
+        `Lambda function ${config.function.name} does not exist in ${config.region} (environment "${config.name}"). ` +
+          "Provision it with `npx cdktf deploy`, or check LAMBDA_FUNCTION_NAME, AWS_REGION and PIPELINE_ENV.",
+      );
+    }
+    throw error;
+  }
+}
+
+export async function readAlias(lambda: LambdaClient, functionName: string, name: string): Promise<AliasView | undefined> {
+  try {
+    const alias = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: name }));
+    return { name, version: alias.FunctionVersion ?? "", revisionId: alias.RevisionId ?? "", description: alias.Description ?? "" };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "live"): Promise<StageManifest | undefined> {
+  try {
+    const response = await smapi.callGetSkillManifestV1(skillId, stage);
+    return { manifest: response.body, etag: getValueFromHeader(response.headers, "etag")[0] ?? getValueFromHeader(response.headers, "ETag")[0] };
+  } catch (error) {
+    // A skill that was never published has no live stage.
+    if (stage === "live" && statusCodeOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+export async function readLatestCertification(smapi: SmapiClient, skillId: string): Promise<Certification | undefined> {
+  const list = await smapi.getCertificationsListV1(skillId);
+  const latest = [...(list.items ?? [])].sort((a, b) => (b.skillSubmissionTimestamp ?? "").localeCompare(a.skillSubmissionTimestamp ?? ""))[0];
+  if (!latest?.id) return undefined;
+  return {
+    id: latest.id,
+    status: (latest.status ?? "IN_PROGRESS") as CertificationStatus,
+    ...(latest.skillSubmissionTimestamp ? { submittedAt: latest.skillSubmissionTimestamp } : {}),
+  };
+}
+
+/**
+ * Reads everything the release model needs, with the independent reads in
+ * parallel: both aliases, both stages' manifests and the latest
+ * certification. Nothing is stored on the side: colours come from here on
+ * every run.
+ */
+export async function readReleaseState(deps: { lambda: LambdaClient; smapi: SmapiClient; config: EnvironmentConfig }): Promise<ObservedState> {
+  const { config } = deps;
+  const skillId = config.skill.id;
+  const context = { skillId, action: "reading the skill's release state" };
+  const [fn, blue, green, development, live, certification] = await Promise.all([
+    readFunction(deps.lambda, config),
+    readAlias(deps.lambda, config.function.name, config.aliases.blue),
+    readAlias(deps.lambda, config.function.name, config.aliases.green),
+    smapiCall({ ...context, action: "reading the development manifest" }, () => readStageManifest(deps.smapi, skillId, "development")),
+    smapiCall({ ...context, action: "reading the live manifest" }, () => readStageManifest(deps.smapi, skillId, "live")),
+    smapiCall({ ...context, action: "listing certifications" }, () => readLatestCertification(deps.smapi, skillId)),
+  ]);
+  const aliases: Record<Colour, AliasView | undefined> = { blue, green };
+  const { names, latest } = fn;
+  return {
+    names,
+    latest,
+    aliases,
+    development: stageTarget(development?.manifest, names),
+    live: live ? stageTarget(live.manifest, names) : undefined,
+    certification,
+    manifests: { development: development ?? { manifest: undefined, etag: undefined }, live },
+  };
+}
