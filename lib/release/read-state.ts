@@ -63,13 +63,13 @@ export async function readAlias(lambda: LambdaClient, functionName: string, name
   }
 }
 
-export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "live"): Promise<StageManifest | undefined> {
+export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "certified" | "live"): Promise<StageManifest | undefined> {
   try {
     const response = await smapi.callGetSkillManifestV1(skillId, stage);
     return { manifest: response.body, etag: getValueFromHeader(response.headers, "etag")[0] ?? getValueFromHeader(response.headers, "ETag")[0] };
   } catch (error) {
-    // A skill that was never published has no live stage.
-    if (stage === "live" && statusCodeOf(error) === 404) return undefined;
+    // A skill that was never published has no live stage; certified exists only until publication.
+    if (stage !== "development" && statusCodeOf(error) === 404) return undefined;
     throw error;
   }
 }

@@ -1,0 +1,77 @@
+import { status } from "../../lib/release/commands/status";
+import { renderStatus } from "../../lib/release/render-status";
+import { systemClock } from "../../lib/clock";
+import { main } from "../../scripts/status";
+import { startReleaseWorld, type ReleaseWorld } from "../helpers/release-world";
+
+function deps(world: ReleaseWorld) {
+  return { ...world, clock: systemClock };
+}
+
+function capture() {
+  let text = "";
+  return { write: (chunk: string) => ((text += chunk), true), text: () => text };
+}
+
+describe("status", () => {
+  let world: ReleaseWorld;
+  beforeEach(async () => {
+    world = await startReleaseWorld({ live: "blue", versions: 2 });
+  });
+  afterEach(() => world.close());
+
+  it("reports aliases, stages, colours, certification and the next step", async () => {
+    const report = await status(deps(world));
+    expect(report.aliases.map((a) => [a.alias, a.colour, a.version])).toEqual([["blue", "blue", "1"], ["green", "green", "1"]]);
+    expect(report.aliases[0]).toMatchObject({ commit: "0000000", description: "2026-11-01 commit 0000000" });
+    expect(report.aliases[0]?.codeSha256).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(report.stages.map((s) => [s.stage, s.target])).toEqual([
+      ["development", "$LATEST (unqualified)"],
+      ["live", "blue (alias blue)"],
+    ]);
+    expect(report).toMatchObject({ liveColour: "blue", candidateColour: "green", inReview: false });
+    expect(report.next).toMatch(/npm run flip/);
+    expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    expect(world.smapiEmu.calls.filter((c) => c.mutating)).toEqual([]);
+    world.smapiEmu.assertNoSpecViolations();
+  });
+
+  it("makes no call twice", async () => {
+    await status(deps(world));
+    const lambdaCalls = world.lambdaEmu.calls.entries.map((c) => `${c.operation} ${c.path} ${JSON.stringify(c.query)}`);
+    expect(new Set(lambdaCalls).size).toBe(lambdaCalls.length);
+    const smapiCalls = world.smapiEmu.calls.filter((c) => c.operation !== "lwaToken").map((c) => `${c.method} ${c.path}`);
+    expect(new Set(smapiCalls).size).toBe(smapiCalls.length);
+  });
+
+  it("shows a table for people", async () => {
+    const text = renderStatus(await status(deps(world)));
+    expect(text).toMatch(/^ALIAS\s+ROLE\s+VERSION/m);
+    expect(text).toMatch(/^blue\s+live\s+1/m);
+    expect(text).toMatch(/^green\s+candidate\s+1/m);
+    expect(text).toMatch(/^live\s+endpoint\.uri\s+blue \(alias blue\)/m);
+    expect(text).toContain("Next: ");
+  });
+
+  it("runs from the command line with --json, and never prints the credentials", async () => {
+    const stdout = capture();
+    const stderr = capture();
+    // The AWS SDK reads its credentials and endpoint from the process environment itself.
+    const saved = { ...process.env };
+    Object.assign(process.env, world.env);
+    const code = await main(["--json"], { env: process.env, stdout, stderr }).finally(() => {
+      process.env = saved;
+    });
+    expect(stderr.text()).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.text())).toMatchObject({ liveColour: "blue", candidateColour: "green" });
+    for (const secret of [world.env.ASK_LWA_CLIENT_SECRET, world.env.ASK_REFRESH_TOKEN]) expect(stdout.text()).not.toContain(secret);
+  });
+
+  it("exits 2 naming every missing credential", async () => {
+    const stderr = capture();
+    const { ASK_LWA_CLIENT_SECRET: _s, ASK_REFRESH_TOKEN: _r, ...env } = world.env;
+    expect(await main([], { env, stdout: capture(), stderr })).toBe(2);
+    expect(stderr.text()).toContain("ASK_LWA_CLIENT_SECRET (or ASK_LWA_CLIENT_CONFIRMATION), ASK_REFRESH_TOKEN");
+  });
+});
