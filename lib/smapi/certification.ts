@@ -1,0 +1,56 @@
+/**
+ * The certification under review, if any. While one is in progress Amazon
+ * locks the development stage, so commands that change it look first and
+ * say which review they are waiting for.
+ */
+import type { SmapiClient } from "./client";
+import { explainSmapiError, statusCodeOf } from "./errors";
+
+export interface CertificationInProgress {
+  id: string;
+  /** ISO timestamp of the submission, when SMAPI gives one. */
+  submittedAt?: string;
+  /** Amazon's estimate of when the review ends. */
+  estimatedCompletionAt?: string;
+}
+
+// Far more than any skill's history; a bound keeps a misbehaving nextToken from looping forever.
+const MAX_PAGES = 20;
+
+/** The certification with status IN_PROGRESS, or undefined when the skill is not in review. */
+export async function findCertificationInProgress(smapi: SmapiClient, skillId: string): Promise<CertificationInProgress | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    let list;
+    try {
+      list = await smapi.getCertificationsListV1(skillId, nextToken);
+    } catch (error) {
+      // A skill never submitted may have no certification resource at all. A wrong skill ID
+      // is not hidden by this: the command's next call on the skill reports it.
+      if (statusCodeOf(error) === 404) return undefined;
+      throw explainSmapiError(error, { action: "listing the skill's certifications", skillId });
+    }
+    const found = (list.items ?? []).find((item) => item.status === "IN_PROGRESS" && item.id !== undefined);
+    if (found?.id !== undefined) {
+      return {
+        id: found.id,
+        ...(found.skillSubmissionTimestamp !== undefined && { submittedAt: found.skillSubmissionTimestamp }),
+        ...(found.reviewTrackingInfo?.estimatedCompletionTimestamp !== undefined && {
+          estimatedCompletionAt: found.reviewTrackingInfo.estimatedCompletionTimestamp,
+        }),
+      };
+    }
+    if (!list.isTruncated || !list.nextToken) return undefined;
+    nextToken = list.nextToken;
+  }
+  return undefined;
+}
+
+/** "certification amzn1.ask.certification.… (submitted 2026-03-02T15:00:00Z, review expected to end by …)". */
+export function describeCertification(certification: CertificationInProgress): string {
+  const details = [
+    certification.submittedAt !== undefined ? `submitted ${certification.submittedAt}` : "submission time not reported",
+    ...(certification.estimatedCompletionAt !== undefined ? [`review expected to end by ${certification.estimatedCompletionAt}`] : []),
+  ];
+  return `certification ${certification.id} (${details.join(", ")})`;
+}
