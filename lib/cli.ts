@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ExitCode, PipelineError, UsageError } from "./errors";
+import { redactKnownSecrets } from "./output";
 
 export interface CommandIO {
   env: NodeJS.ProcessEnv;
@@ -18,8 +19,8 @@ export async function runCommand(name: string, io: CommandIO, command: () => Pro
     return ExitCode.Ok;
   } catch (error) {
     if (!(error instanceof PipelineError)) throw error;
-    io.stderr.write(`${name}: ${error.message}\n`);
-    if (io.env.DEBUG) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(redactKnownSecrets(`${name}: ${error.message}\n`));
+    if (io.env.DEBUG) io.stderr.write(redactKnownSecrets(`${error.stack}\n`));
     return error.exitCode;
   }
 }
@@ -36,7 +37,7 @@ export function runMain(name: string, main: (io: CommandIO) => Promise<number>):
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(redactKnownSecrets(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
       process.exitCode = ExitCode.Failed;
     },
   );

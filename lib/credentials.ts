@@ -1,4 +1,5 @@
 import { UsageError } from "./errors";
+import { rememberSecrets } from "./output";
 
 /** How the scripts authenticate to SMAPI (DESIGN.md's configuration contract). */
 export type AskCredentials =
@@ -33,6 +34,7 @@ export function readAskCredentials(env: NodeJS.ProcessEnv, required: { vendorId?
   const clientSecret = value(env, "ASK_LWA_CLIENT_SECRET") ?? value(env, "ASK_LWA_CLIENT_CONFIRMATION");
   const refreshToken = value(env, "ASK_REFRESH_TOKEN");
   const withVendor = vendorId ? { vendorId } : {};
+  rememberSecrets([clientSecret, refreshToken, accessToken]);
 
   if (clientId && clientSecret && refreshToken && missingVendor.length === 0) {
     return { kind: "refresh-token", clientId, clientSecret, refreshToken, ...withVendor };

@@ -14,11 +14,27 @@ export interface Output {
   json(value: unknown): void;
 }
 
-export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  // Short values (a blank, "x") would shred ordinary text; real credentials are long.
-  const values = secrets.filter((s): s is string => typeof s === "string" && s.length >= 6).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((out, secret) => out.split(secret).join("***"), text);
+/**
+ * Every secret this process has read (credentials register theirs when they
+ * are read), so that even an error message written by the top-level handler
+ * is redacted.
+ */
+const knownSecrets = new Set<string>();
+
+export function rememberSecrets(values: readonly (string | undefined)[]): void {
+  for (const value of values) if (value) knownSecrets.add(value);
 }
+
+export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  return (text) => {
+    // Short values (a blank, "x") would shred ordinary text; real credentials are long.
+    const values = [...secrets, ...knownSecrets].filter((s): s is string => typeof s === "string" && s.length >= 6).sort((a, b) => b.length - a.length);
+    return values.reduce((out, secret) => out.split(secret).join("***"), text);
+  };
+}
+
+/** Redacts every secret this process has read. */
+export const redactKnownSecrets = (text: string): string => redactor([])(text);
 
 export interface StreamOutputOptions {
   stdout?: NodeJS.WritableStream;
