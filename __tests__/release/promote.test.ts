@@ -1,0 +1,238 @@
+import { UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
+import { Readable } from "node:stream";
+import { runCommand } from "../../lib/cli";
+import { ExitCode } from "../../lib/errors";
+import { promote, type PromoteDeps, type PromoteResult } from "../../lib/release/commands/promote";
+import { confirmer } from "../../lib/release/confirm";
+import { DryRunPlan } from "../../lib/release/deps";
+import { withEndpoint } from "../../lib/release/endpoints";
+import { previousVersionOf } from "../../lib/release/model";
+import { streamOutput } from "../../lib/output";
+import { main, PROMOTE_HELP } from "../../scripts/promote";
+import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../emulators/lambda";
+import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+
+const quickClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
+
+function depsOf(world: ReleaseWorld, extra: Partial<PromoteDeps> = {}): PromoteDeps {
+  return {
+    lambda: world.lambda,
+    smapi: world.smapi,
+    config: world.config,
+    output: world.output,
+    clock: quickClock,
+    resolveCommit: async () => "3f9c2a1d0b7e",
+    confirm: async () => true,
+    ...extra,
+  };
+}
+
+/** Runs promote as the script does: the exit code, what it said on stderr, and its result. */
+async function runPromote(world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<PromoteDeps> = {}) {
+  let stderr = "";
+  let result: PromoteResult | undefined;
+  const code = await runCommand("promote", { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } }, async () => {
+    result = await promote(options, depsOf(world, extra));
+  });
+  return { code, stderr, result };
+}
+
+async function within(options: ReleaseWorldOptions, test: (world: ReleaseWorld) => Promise<void>): Promise<void> {
+  const world = await startReleaseWorld(options);
+  try {
+    await test(world);
+    world.smapiEmu.assertNoSpecViolations();
+  } finally {
+    await world.close();
+  }
+}
+
+const alias = (world: ReleaseWorld, name: string) => world.lambdaEmu.state.getAlias(FUNCTION_NAME, name);
+const mutatingOps = (world: ReleaseWorld) => world.lambdaEmu.calls.mutating().map((c) => c.operation);
+const smapiWrites = (world: ReleaseWorld) => world.smapiEmu.calls.filter((c) => c.mutating);
+
+describe("npm run promote", () => {
+  it("publishes $LATEST, checks it, moves the live alias (blue) and records the previous version; green and development are untouched", () =>
+    within({ live: "blue" }, async (world) => {
+      const green = alias(world, "green");
+      const devBefore = world.smapiEmu.endpoints("development");
+      const { code, result } = await runPromote(world);
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "promoted", alias: "blue", colour: "blue", fromVersion: "1", toVersion: "2", published: "published" });
+      const blue = alias(world, "blue");
+      expect(blue.functionVersion).toBe("2");
+      expect(previousVersionOf(blue.description)).toBe("1");
+      expect(blue.description).toBe(result?.description);
+      expect(alias(world, "green")).toEqual(green);
+      expect(world.smapiEmu.endpoints("development")).toEqual(devBefore);
+      expect(world.smapiEmu.endpoints("live")).toEqual([`${world.names.functionArn}:blue`]);
+      expect(smapiWrites(world)).toEqual([]);
+      expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias"]);
+      // The version was checked before the move, the alias after it.
+      const invokes = world.lambdaEmu.calls.of("Invoke").map((c) => c.query.Qualifier);
+      expect(invokes).toEqual(["2", "blue"]);
+      expect(world.output.text()).toMatch(/Promoted: live alias blue is now on version 2 \("\d{4}-\d\d-\d\d commit 3f9c2a1"\), was 1/);
+    }));
+
+  it("leaves the live alias alone when the new version fails its smoke test (exit 1)", () =>
+    within(
+      { live: "green", lambda: { invoke: (ctx) => (ctx.resolvedVersion === "2" ? functionError("No module named 'mycity'", "ModuleNotFoundError") : alexaSkillHandler(ctx)) } },
+      async (world) => {
+        const before = alias(world, "green");
+        const { code, stderr } = await runPromote(world);
+        expect(code).toBe(ExitCode.Failed);
+        expect(stderr).toContain("Version 2 failed its smoke test (a LaunchRequest): the function failed with ModuleNotFoundError: No module named 'mycity'");
+        expect(alias(world, "green")).toEqual(before);
+        expect(mutatingOps(world)).toEqual(["PublishVersion"]);
+      },
+    ));
+
+  it("moves the alias back when the check after the move fails (invariant 5)", () =>
+    within(
+      // The version answers when invoked directly, but not through the alias (say, a bad alias-specific setting).
+      { live: "blue", lambda: { invoke: (ctx: InvokeContext) => (ctx.qualifier === "blue" && ctx.resolvedVersion === "2" ? { oops: true } : alexaSkillHandler(ctx)) } },
+      async (world) => {
+        const before = alias(world, "blue");
+        const { code, stderr } = await runPromote(world);
+        expect(code).toBe(ExitCode.Failed);
+        expect(stderr).toMatch(/Alias blue was moved to version 2, but then: Alias blue failed its smoke test .* It was moved back to version 1, so live is as it was/);
+        const after = alias(world, "blue");
+        expect(after.functionVersion).toBe("1");
+        expect(after.description).toBe(before.description);
+        expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
+      },
+    ));
+
+  it("moves a live legacy production-N alias", () =>
+    within({ live: "legacy" }, async (world) => {
+      const [blue, green] = [alias(world, "blue"), alias(world, "green")];
+      const { code, result } = await runPromote(world);
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "promoted", alias: "production-3", fromVersion: "1", toVersion: "2" });
+      expect(result?.colour).toBeUndefined();
+      expect(alias(world, "production-3").functionVersion).toBe("2");
+      expect(previousVersionOf(alias(world, "production-3").description)).toBe("1");
+      expect([alias(world, "blue"), alias(world, "green")]).toEqual([blue, green]);
+    }));
+
+  it("has nothing to promote when the live alias already has $LATEST's code: exit 0, no change", () =>
+    within({ live: "blue" }, async (world) => {
+      expect((await runPromote(world)).code).toBe(ExitCode.Ok);
+      world.lambdaEmu.calls.clear();
+      const { code, result } = await runPromote(world);
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "nothing-to-promote", alias: "blue", fromVersion: "2", toVersion: "2" });
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(world.output.text()).toContain("Nothing to promote: alias blue is on version 2, which already has $LATEST's code");
+    }));
+
+  it("reports a concurrent move of the live alias (exit 4) and keeps the other operator's change", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      world.lambdaEmu.faults.beforeNext("UpdateAlias", () => void world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "2"));
+      const { code, stderr } = await runPromote(world);
+      expect(code).toBe(ExitCode.Conflict);
+      expect(stderr).toMatch(/Alias blue was changed by someone else after it was read at version 1: it now points at version 2\. Their change was kept/);
+      expect(alias(world, "blue").functionVersion).toBe("2");
+      expect(world.lambdaEmu.calls.of("UpdateAlias").map((c) => c.status)).toEqual([412]);
+    }));
+
+  it("lists the calls under --dry-run and makes no mutating call", () =>
+    within({ live: "blue" }, async (world) => {
+      const dryRun = new DryRunPlan();
+      const confirm = jest.fn(async () => false);
+      const { code, result } = await runPromote(world, {}, { dryRun, confirm });
+      expect(code).toBe(ExitCode.Ok);
+      expect(confirm).not.toHaveBeenCalled();
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(smapiWrites(world)).toEqual([]);
+      expect(result).toMatchObject({ outcome: "dry-run", toVersion: "(new version)", published: "planned" });
+      expect(result?.plannedCalls).toEqual([
+        expect.stringMatching(/^publish \$LATEST of BostonInfoSkill as a version/),
+        "invoke BostonInfoSkill:(new version) with a LaunchRequest and check the answer (smoke test)",
+        expect.stringMatching(/^move alias blue of BostonInfoSkill from version 1 to version \(new version\), described "previous-version=1 promoted=.*" \(if its RevisionId is still .*\)$/),
+        "invoke BostonInfoSkill:blue with a LaunchRequest and check the answer (smoke test)",
+      ]);
+      expect(alias(world, "blue").functionVersion).toBe("1");
+    }));
+
+  it("needs --yes when nobody can answer (exit 2), and changes nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      const stdin = Object.assign(Readable.from([]), { isTTY: false });
+      const { code, stderr } = await runPromote(world, { yes: false }, { confirm: confirmer({ yes: false, input: stdin }) });
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toContain("pass --yes to confirm");
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("changes nothing when a person declines", () =>
+    within({ live: "blue" }, async (world) => {
+      const { code, stderr } = await runPromote(world, { yes: false }, { confirm: async () => false });
+      expect(code).toBe(ExitCode.Failed);
+      expect(stderr).toContain("not confirmed. Nothing was changed.");
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("publishes nothing after a failed update of $LATEST (exit 1), with Lambda's reason", () =>
+    within({ live: "blue", lambda: { updateDurationMs: 0 } }, async (world) => {
+      world.lambdaEmu.state.failNextUpdate(FUNCTION_NAME, "Lambda was unable to configure your environment variables.", "InvalidConfiguration");
+      await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: makeZip({ "lambda_function.py": "broken" }) }));
+      world.lambdaEmu.calls.clear();
+      const { code, stderr } = await runPromote(world);
+      expect(code).toBe(ExitCode.Failed);
+      expect(stderr).toContain("failed (InvalidConfiguration: Lambda was unable to configure your environment variables.)");
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("refuses (exit 3) when the skill was never published", () =>
+    within({ live: "unpublished" }, async (world) => {
+      const { code, stderr } = await runPromote(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/never been published, so there is no live alias/);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("refuses (exit 3) while a review uses the live alias, but not while it uses the other colour (invariant 2)", async () => {
+    for (const [devAlias, expected] of [["blue", ExitCode.Refused], ["green", ExitCode.Ok]] as const) {
+      await within({ live: "blue" }, async (world) => {
+        const dev = world.smapiEmu.state.snapshot("development")!;
+        world.smapiEmu.state.setStage("development", { ...dev, manifest: withEndpoint(dev.manifest, `${world.names.functionArn}:${devAlias}`) });
+        await world.smapi.submitSkillForCertificationV1(world.config.skill.id, { publicationMethod: "MANUAL_PUBLISHING" });
+        const { code, stderr } = await runPromote(world);
+        expect({ devAlias, code }).toEqual({ devAlias, code: expected });
+        if (expected === ExitCode.Refused) {
+          expect(stderr).toMatch(/certification .* is in progress and the submission uses the blue alias/);
+          expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+        }
+      });
+    }
+  });
+});
+
+describe("scripts/promote.ts", () => {
+  const sink = () => {
+    const out = { text: "", write: (t: string) => ((out.text += t), true) };
+    return out;
+  };
+
+  it("prints its help, and refuses unknown options with the help (exit 2)", async () => {
+    const stdout = sink();
+    expect(await main(["--help"], { env: {}, stdout, stderr: sink() })).toBe(ExitCode.Ok);
+    expect(stdout.text).toBe(PROMOTE_HELP);
+    const stderr = sink();
+    expect(await main(["--force"], { env: {}, stdout: sink(), stderr })).toBe(ExitCode.Usage);
+    expect(stderr.text).toContain("Usage: npm run promote");
+  });
+
+  it("with --json prints only the result on standard output", () =>
+    within({ live: "green" }, async (world) => {
+      const stdout = sink();
+      const stderr = sink();
+      // Wired like releaseDepsFromEnv (console output), but pointed at the emulators.
+      const code = await main(["--yes", "--json"], { env: world.env, stdout, stderr }, {
+        wire: () => ({ ...depsOf(world), output: streamOutput({ stdout: stdout as never, stderr: stderr as never }) }),
+      });
+      expect(code).toBe(ExitCode.Ok);
+      expect(JSON.parse(stdout.text)).toMatchObject({ outcome: "promoted", alias: "green", fromVersion: "1", toVersion: "2" });
+      expect(stderr.text).toContain("Promoted: live alias green is now on version 2");
+    }));
+});

@@ -1,0 +1,177 @@
+import { Readable } from "node:stream";
+import { runCommand } from "../../lib/cli";
+import { ExitCode } from "../../lib/errors";
+import { promote, type PromoteDeps } from "../../lib/release/commands/promote";
+import { ROLLBACK_HELP, rollback, rolledBackTo, type RollbackResult } from "../../lib/release/commands/rollback";
+import { confirmer } from "../../lib/release/confirm";
+import { DryRunPlan } from "../../lib/release/deps";
+import { previousVersionOf } from "../../lib/release/model";
+import { alexaSkillHandler, functionError, type InvokeContext } from "../emulators/lambda";
+import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+
+const quickClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
+
+function depsOf(world: ReleaseWorld, extra: Partial<PromoteDeps> = {}): PromoteDeps {
+  return {
+    lambda: world.lambda,
+    smapi: world.smapi,
+    config: world.config,
+    output: world.output,
+    clock: quickClock,
+    resolveCommit: async () => "3f9c2a1d0b7e",
+    confirm: async () => true,
+    ...extra,
+  };
+}
+
+function io() {
+  const out = { stderr: "", io: { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => ((out.stderr += t), true) } } };
+  return out;
+}
+
+async function runRollback(world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<PromoteDeps> = {}) {
+  const sink = io();
+  let result: RollbackResult | undefined;
+  const code = await runCommand("rollback", sink.io, async () => {
+    result = await rollback(options, depsOf(world, extra));
+  });
+  return { code, stderr: sink.stderr, result };
+}
+
+async function runPromote(world: ReleaseWorld): Promise<number> {
+  const sink = io();
+  return runCommand("promote", sink.io, async () => void (await promote({ yes: true }, depsOf(world))));
+}
+
+/** A world where blue was promoted from version 1 to 2; `behaviour` decides how versions answer. */
+async function promoted(test: (world: ReleaseWorld) => Promise<void>, behaviour: { fails?: (ctx: InvokeContext) => boolean } = {}, options: ReleaseWorldOptions = {}) {
+  const world = await startReleaseWorld({
+    live: "blue",
+    ...options,
+    lambda: { invoke: (ctx) => (behaviour.fails?.(ctx) ? functionError("Unable to import module 'lambda_function'", "Runtime.ImportModuleError") : alexaSkillHandler(ctx)) },
+  });
+  try {
+    expect(await runPromote(world)).toBe(ExitCode.Ok);
+    expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").functionVersion).toBe("2");
+    world.lambdaEmu.calls.clear();
+    await test(world);
+    world.smapiEmu.assertNoSpecViolations();
+  } finally {
+    await world.close();
+  }
+}
+
+const blue = (world: ReleaseWorld) => world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
+
+describe("npm run rollback (the live alias)", () => {
+  it("after a promote, moves the live alias back to the version it recorded, checking that version first and the alias after", () =>
+    promoted(async (world) => {
+      const { code, result } = await runRollback(world);
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "rolled-back", alias: "blue", colour: "blue", fromVersion: "2", toVersion: "1" });
+      expect(blue(world).functionVersion).toBe("1");
+      expect(rolledBackTo(blue(world).description)).toBe("1");
+      // No promotion record is left, so there is nothing to ping-pong back to.
+      expect(previousVersionOf(blue(world).description)).toBeUndefined();
+      expect(world.lambdaEmu.calls.mutating().map((c) => c.operation)).toEqual(["UpdateAlias"]);
+      expect(world.lambdaEmu.calls.of("Invoke").map((c) => c.query.Qualifier)).toEqual(["1", "blue"]);
+      expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "green").functionVersion).toBe("1");
+      expect(world.output.text()).toContain("Rolled back: live alias blue is on version 1 again (was 2).");
+    }));
+
+  it("a second rollback is a no-op (exit 0), and a later promote moves forward again", () =>
+    promoted(async (world) => {
+      expect((await runRollback(world)).code).toBe(ExitCode.Ok);
+      world.lambdaEmu.calls.clear();
+      const again = await runRollback(world);
+      expect(again.code).toBe(ExitCode.Ok);
+      expect(again.result).toMatchObject({ outcome: "already-rolled-back", toVersion: "1" });
+      expect(world.output.text()).toContain("Already rolled back to version 1");
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(blue(world).functionVersion).toBe("1");
+
+      // $LATEST is unchanged since version 2 was published, so promote moves blue back to that same version.
+      expect(await runPromote(world)).toBe(ExitCode.Ok);
+      expect(blue(world).functionVersion).toBe("2");
+      expect(previousVersionOf(blue(world).description)).toBe("1");
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(3);
+    }));
+
+  it("refuses (exit 3) when the live alias records no previous version", async () => {
+    const world = await startReleaseWorld({ live: "green" });
+    try {
+      const { code, stderr } = await runRollback(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/the live alias green \(version 1\) records no previous version in its description \(it is empty\), so there is nothing to roll back to/);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("refuses to move to a previous version that fails its smoke test (exit 1), leaving the alias alone", () => {
+    let brokenV1 = false;
+    return promoted(
+      async (world) => {
+        brokenV1 = true;
+        const before = blue(world);
+        const { code, stderr } = await runRollback(world);
+        expect(code).toBe(ExitCode.Failed);
+        expect(stderr).toContain("Not rolled back: Version 1 failed its smoke test (a LaunchRequest): the function failed with Runtime.ImportModuleError: Unable to import module 'lambda_function'. Alias blue stays on version 2.");
+        expect(blue(world)).toEqual(before);
+        expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      },
+      { fails: (ctx) => brokenV1 && ctx.resolvedVersion === "1" },
+    );
+  });
+
+  it("moves the alias forward again when the check after the move fails", () => {
+    let brokenAlias = false;
+    return promoted(
+      async (world) => {
+        brokenAlias = true;
+        const before = blue(world);
+        const { code, stderr } = await runRollback(world);
+        expect(code).toBe(ExitCode.Failed);
+        expect(stderr).toContain("It was moved back to version 2, so live is as it was.");
+        expect(blue(world)).toMatchObject({ functionVersion: "2", description: before.description });
+        expect(world.lambdaEmu.calls.mutating().map((c) => c.operation)).toEqual(["UpdateAlias", "UpdateAlias"]);
+      },
+      { fails: (ctx) => brokenAlias && ctx.qualifier === "blue" },
+    );
+  });
+
+  it("under --dry-run checks the previous version for real and only lists the move", () =>
+    promoted(async (world) => {
+      const dryRun = new DryRunPlan();
+      const { code, result } = await runRollback(world, {}, { dryRun, confirm: async () => false });
+      expect(code).toBe(ExitCode.Ok);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(world.lambdaEmu.calls.of("Invoke").map((c) => c.query.Qualifier)).toEqual(["1"]);
+      expect(result).toMatchObject({ outcome: "dry-run", fromVersion: "2", toVersion: "1" });
+      expect(result?.plannedCalls).toEqual([
+        expect.stringMatching(/^move alias blue of BostonInfoSkill from version 2 to version 1, described "rolled-back-to=1 from-version=2 at=.*"/),
+        "invoke BostonInfoSkill:blue with a LaunchRequest and check the answer (smoke test)",
+      ]);
+      expect(blue(world).functionVersion).toBe("2");
+    }));
+
+  it("reports a concurrent change (exit 4) and keeps it; needs --yes when nobody can answer (exit 2)", () =>
+    promoted(async (world) => {
+      const stdin = Object.assign(Readable.from([]), { isTTY: false });
+      const unanswered = await runRollback(world, { yes: false }, { confirm: confirmer({ yes: false, input: stdin }) });
+      expect(unanswered.code).toBe(ExitCode.Usage);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+
+      world.lambdaEmu.faults.beforeNext("UpdateAlias", () => void world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1"));
+      const { code, stderr } = await runRollback(world);
+      expect(code).toBe(ExitCode.Conflict);
+      expect(stderr).toContain("Alias blue was changed by someone else after it was read at version 2: it now points at version 1");
+      // Left as the other operator left it: our rollback record was not written over their change.
+      expect(blue(world)).toMatchObject({ functionVersion: "1", description: expect.stringMatching(/^previous-version=1 /) });
+    }));
+
+  it("has help that names every option", () => {
+    for (const option of ["--release", "--yes", "--dry-run", "--json", "--help"]) expect(ROLLBACK_HELP).toContain(option);
+  });
+});

@@ -1,0 +1,212 @@
+import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
+import { ExitCode } from "../../lib/errors";
+import { DryRunPlan, type ReleaseDeps } from "../../lib/release/deps";
+import { readAlias } from "../../lib/release/read-state";
+import { moveAlias } from "../../lib/release/steps/alias";
+import { alexaStatement, checkAlexaPermission } from "../../lib/release/steps/permission";
+import { PLANNED_VERSION, publishLatest, versionDescription } from "../../lib/release/steps/publish";
+import { SmokeTestFailed, alexaResponseProblems, smokeTest } from "../../lib/release/steps/smoke-test";
+import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../emulators/lambda";
+import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+
+const COMMIT = "3f9c2a1d0b7e4c5f6a8b9c0d1e2f3a4b5c6d7e8f";
+/** Real time, but waits of at most 10 ms: the emulator's updates take tens of milliseconds. */
+const quickClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
+
+function depsOf(world: ReleaseWorld, extra: Partial<ReleaseDeps> = {}): ReleaseDeps {
+  return { lambda: world.lambda, smapi: world.smapi, config: world.config, output: world.output, clock: quickClock, resolveCommit: async () => COMMIT, ...extra };
+}
+
+async function within(options: ReleaseWorldOptions, test: (world: ReleaseWorld) => Promise<void>): Promise<void> {
+  const world = await startReleaseWorld(options);
+  try {
+    await test(world);
+  } finally {
+    await world.close();
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { exitCode?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { exitCode?: number };
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("publishLatest", () => {
+  it("waits for an update in progress, then publishes with the CodeSha256 and RevisionId read and a description of the date and commit", () =>
+    within({ lambda: { updateDurationMs: 150 } }, async (world) => {
+      const pkg = makeZip({ "lambda_function.py": "# new code\n" });
+      const updated = await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: pkg }));
+      expect(updated.LastUpdateStatus).toBe("InProgress");
+
+      const published = await publishLatest(depsOf(world), { names: world.names });
+
+      expect(published).toEqual({ version: "2", codeSha256: updated.CodeSha256, description: versionDescription(new Date(), COMMIT), outcome: "published" });
+      expect(published.description).toMatch(/^\d{4}-\d\d-\d\d commit 3f9c2a1$/);
+      const v2 = await world.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FUNCTION_NAME, Qualifier: "2" }));
+      expect(v2).toMatchObject({ Description: published.description, CodeSha256: updated.CodeSha256 });
+      // It polled while the update was in progress, said so, and published only once it had finished.
+      expect(world.output.lines.some((l) => l.kind === "progress" && /waiting for the update .* InProgress/.test(l.text))).toBe(true);
+      const ops = world.lambdaEmu.calls.operations();
+      expect(ops.filter((o) => o === "GetFunctionConfiguration").length).toBeGreaterThan(1);
+      expect(world.lambdaEmu.calls.of("PublishVersion").map((c) => c.status)).toEqual([201]);
+      expect(world.output.text()).toContain("Published $LATEST as version 2");
+    }));
+
+  it("gives back the version already published when $LATEST is unchanged, and says so", () =>
+    within({}, async (world) => {
+      const first = await publishLatest(depsOf(world), { names: world.names });
+      const second = await publishLatest(depsOf(world, { resolveCommit: async () => "0123456789" }), { names: world.names });
+      expect(second).toMatchObject({ version: first.version, outcome: "existing", description: first.description });
+      expect(world.output.text()).toContain(`already published as version ${first.version}`);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME).map((v) => v.version)).toEqual(["$LATEST", "1", "2"]);
+    }));
+
+  it("refuses to publish after a failed update, with Lambda's reason", () =>
+    within({ lambda: { updateDurationMs: 0 } }, async (world) => {
+      world.lambdaEmu.state.failNextUpdate(FUNCTION_NAME, "Lambda was unable to decrypt the environment variables.", "KMSAccessDenied");
+      await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: makeZip({ "x.py": "x" }) }));
+      const error = await rejection(publishLatest(depsOf(world), { names: world.names }));
+      expect(error.exitCode).toBe(ExitCode.Failed);
+      expect(error.message).toMatch(/last update .* failed \(KMSAccessDenied: Lambda was unable to decrypt/);
+      expect(world.lambdaEmu.calls.mutating().map((c) => c.operation)).toEqual(["UpdateFunctionCode"]);
+    }));
+
+  it("publishes nothing when $LATEST changed after it was read (exit 4)", () =>
+    within({ lambda: { updateDurationMs: 0 } }, async (world) => {
+      const read = await world.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FUNCTION_NAME }));
+      await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: makeZip({ "y.py": "y" }) }));
+      const latest = { codeSha256: read.CodeSha256 ?? "", revisionId: read.RevisionId ?? "", lastUpdateStatus: "Successful", lastModified: "" };
+      const error = await rejection(publishLatest(depsOf(world), { names: world.names, latest }));
+      expect(error.exitCode).toBe(ExitCode.Conflict);
+      expect(error.message).toMatch(/\$LATEST changed after it was read/);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(2);
+    }));
+
+  it("under --dry-run publishes nothing and stands for the version it would publish", () =>
+    within({}, async (world) => {
+      const dryRun = new DryRunPlan();
+      const planned = await publishLatest(depsOf(world, { dryRun }), { names: world.names });
+      expect(planned).toMatchObject({ version: PLANNED_VERSION, outcome: "planned" });
+      expect(dryRun.calls).toEqual([expect.stringMatching(/^publish \$LATEST of BostonInfoSkill as a version \(CodeSha256 .*\), described "\d{4}-\d\d-\d\d commit 3f9c2a1"$/)]);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+});
+
+describe("moveAlias", () => {
+  it("moves with the RevisionId read, returns the new one, and does nothing when the alias is already there", () =>
+    within({ versions: 2 }, async (world) => {
+      const deps = depsOf(world);
+      const blue = await readAlias(world.lambda, FUNCTION_NAME, "blue");
+      const revision = await moveAlias(deps, { alias: blue!, toVersion: "2", description: "previous-version=1" });
+      const after = world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
+      expect(after).toMatchObject({ functionVersion: "2", description: "previous-version=1", revisionId: revision });
+
+      world.lambdaEmu.calls.clear();
+      const again = await moveAlias(deps, { alias: (await readAlias(world.lambda, FUNCTION_NAME, "blue"))!, toVersion: "2", description: "previous-version=1" });
+      expect(again).toBe(revision);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("reports a stale RevisionId as a concurrent change naming the alias's current version, and overwrites nothing", () =>
+    within({ versions: 3 }, async (world) => {
+      const blue = await readAlias(world.lambda, FUNCTION_NAME, "blue");
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "3"); // another operator, after our read
+      const error = await rejection(moveAlias(depsOf(world), { alias: blue!, toVersion: "2" }));
+      expect(error.exitCode).toBe(ExitCode.Conflict);
+      expect(error.message).toMatch(/Alias blue was changed by someone else after it was read at version 1: it now points at version 3/);
+      expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").functionVersion).toBe("3");
+    }));
+});
+
+describe("smokeTest", () => {
+  it("passes on the default handler, sending a LaunchRequest built from the configuration", () => {
+    const seen: InvokeContext[] = [];
+    return within(
+      { lambda: { invoke: (ctx) => (seen.push(ctx), alexaSkillHandler(ctx)) } },
+      async (world) => {
+        const result = await smokeTest(depsOf(world), { qualifier: "blue", expectVersion: "1" });
+        expect(result).toEqual({ qualifier: "blue", executedVersion: "1", speech: "Welcome to Boston Info. What would you like to know?" });
+        const payload = seen[0]?.payload as { session: any; context: any; request: any };
+        expect(payload.context.System.application.applicationId).toBe(world.config.skill.id);
+        expect(payload.session.application.applicationId).toBe(world.config.skill.id);
+        expect(payload.request).toMatchObject({ type: "LaunchRequest", locale: world.config.skill.locales[0], requestId: expect.stringMatching(/^amzn1\.echo-api\.request\./) });
+        expect(payload.request.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        expect(world.lambdaEmu.calls.of("Invoke")).toHaveLength(1);
+      },
+    );
+  });
+
+  it("fails, saying exactly what is wrong, on a version whose handler answers garbage or raises", () =>
+    within(
+      {
+        versions: 4,
+        lambda: {
+          invoke: (ctx) => {
+            if (ctx.resolvedVersion === "2") return { hello: "world" };
+            if (ctx.resolvedVersion === "3") return functionError("'NoneType' object has no attribute 'get'", "AttributeError");
+            if (ctx.resolvedVersion === "4") return { version: "1.0", response: { outputSpeech: { type: "PlainText", text: "" } } };
+            return alexaSkillHandler(ctx);
+          },
+        },
+      },
+      async (world) => {
+        const garbage = await rejection(smokeTest(depsOf(world), { qualifier: "2" }));
+        expect(garbage).toBeInstanceOf(SmokeTestFailed);
+        expect(garbage.exitCode).toBe(ExitCode.Failed);
+        expect(garbage.message).toBe('Version 2 failed its smoke test (a LaunchRequest): it has no "version" string; it has no "response" object.');
+        const raised = await rejection(smokeTest(depsOf(world), { qualifier: "3" }));
+        expect(raised.message).toBe("Version 3 failed its smoke test (a LaunchRequest): the function failed with AttributeError: 'NoneType' object has no attribute 'get'.");
+        const silent = await rejection(smokeTest(depsOf(world), { qualifier: "4" }));
+        expect(silent.message).toContain("PlainText without text");
+        const missing = await rejection(smokeTest(depsOf(world), { qualifier: "9" }));
+        expect(missing.message).toMatch(/BostonInfoSkill:9 does not exist/);
+      },
+    ));
+
+  it("only lists a check of what does not exist yet under --dry-run", () =>
+    within({}, async (world) => {
+      const dryRun = new DryRunPlan();
+      const result = await smokeTest(depsOf(world, { dryRun }), { qualifier: PLANNED_VERSION });
+      expect(result).toEqual({ qualifier: PLANNED_VERSION, planned: true });
+      expect(dryRun.calls).toEqual([`invoke BostonInfoSkill:${PLANNED_VERSION} with a LaunchRequest and check the answer (smoke test)`]);
+      expect(world.lambdaEmu.calls.of("Invoke")).toEqual([]);
+    }));
+
+  it("recognises well-formed answers with SSML or only directives", () => {
+    expect(alexaResponseProblems({ version: "1.0", response: { outputSpeech: { type: "SSML", ssml: "<speak>Hi</speak>" } } })).toEqual([]);
+    expect(alexaResponseProblems({ version: "1.0", response: { directives: [{ type: "Dialog.Delegate" }] } })).toEqual([]);
+    expect(alexaResponseProblems({ version: "1.0", response: {} })).toEqual([expect.stringContaining("neither outputSpeech nor directives")]);
+    expect(alexaResponseProblems(null)).toEqual(["the answer is null, not an Alexa response object"]);
+  });
+});
+
+describe("checkAlexaPermission", () => {
+  it("passes on the function and the seeded aliases, and refuses an alias without this skill's permission (exit 3)", () =>
+    within({ live: "legacy" }, async (world) => {
+      const deps = depsOf(world);
+      for (const qualifier of [undefined, "blue", "green", "production-3"]) {
+        await expect(checkAlexaPermission(deps, qualifier ? { qualifier } : {})).resolves.toEqual({ statementId: expect.stringMatching(/^AlexaSkillsKit/) });
+      }
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "orange", "1");
+      const none = await rejection(checkAlexaPermission(deps, { qualifier: "orange" }));
+      expect(none.exitCode).toBe(ExitCode.Refused);
+      expect(none.message).toMatch(/Alexa may not invoke BostonInfoSkill:orange .*no resource policy.*npx cdktf deploy/);
+
+      world.lambdaEmu.state.addPermission(FUNCTION_NAME, "orange", {
+        StatementId: "other-skill", Action: "lambda:InvokeFunction", Principal: "alexa-appkit.amazon.com", EventSourceToken: "amzn1.ask.skill.other",
+      });
+      const other = await rejection(checkAlexaPermission(deps, { qualifier: "orange" }));
+      expect(other.message).toContain("scoped to other skills (amzn1.ask.skill.other)");
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("requires the statement to be scoped to the skill", () => {
+    const statement = { Sid: "open", Effect: "Allow", Principal: { Service: "alexa-appkit.amazon.com" }, Action: "lambda:InvokeFunction" };
+    expect(alexaStatement({ Statement: [statement] }, "amzn1.ask.skill.x")).toEqual({ problem: expect.stringContaining("not scoped to a skill") });
+    expect(alexaStatement({ Statement: [] }, "amzn1.ask.skill.x")).toEqual({ problem: expect.stringContaining("no statement lets") });
+  });
+});

@@ -1,0 +1,121 @@
+import { PreconditionFailedException, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import { ConcurrentChange, InvariantRefusal } from "../../errors";
+import { mutate, type ReleaseDeps } from "../deps";
+import { describeTarget, isInReview, type AliasView, type Colour, type ReleaseState } from "../model";
+import { readAlias } from "../read-state";
+
+/**
+ * Moving an alias, the one operation that changes what Alexa runs without
+ * re-certification; and finding the alias the live skill uses.
+ */
+
+export interface LiveAlias {
+  alias: AliasView;
+  /** The colour, or undefined for a legacy production-N alias. */
+  colour: Colour | undefined;
+}
+
+/**
+ * The alias the live stage's endpoint points at (blue, green, or a legacy
+ * production-N), read fresh. Anything else has no alias that a code-only
+ * update could move, and is refused with what to do instead.
+ */
+export async function findLiveAlias(deps: Pick<ReleaseDeps, "lambda" | "config">, state: ReleaseState, command: string): Promise<LiveAlias> {
+  const live = state.live;
+  const functionName = state.names.functionName;
+  const release = "Release through npm run flip and npm run submit, which put live on the blue or green alias.";
+  if (!live) throw new InvariantRefusal(`Refusing to ${command}: the skill has never been published, so there is no live alias. ${release}`);
+  let found: LiveAlias | undefined;
+  switch (live.kind) {
+    case "colour": {
+      const alias = state.aliases[live.colour];
+      if (!alias) {
+        throw new InvariantRefusal(
+          `Refusing to ${command}: the live stage points at the ${live.colour} alias (${live.alias}), which does not exist on ${functionName}. ` +
+            "Create it with npx cdktf deploy (Terraform owns the aliases).",
+        );
+      }
+      found = { alias, colour: live.colour };
+      break;
+    }
+    case "legacy": {
+      const alias = await readAlias(deps.lambda, functionName, live.alias);
+      if (!alias) throw new InvariantRefusal(`Refusing to ${command}: the live stage points at the legacy alias ${live.alias}, which does not exist on ${functionName}. ${release}`);
+      found = { alias, colour: undefined };
+      break;
+    }
+    case "latest":
+      throw new InvariantRefusal(`Refusing to ${command}: the live stage points at ${functionName} unqualified ($LATEST), so every deploy already reaches live users and there is no alias to move. ${release}`);
+    default:
+      throw new InvariantRefusal(
+        `Refusing to ${command}: the live stage points at ${describeTarget(live)}, not at the blue or green alias or a legacy production-N alias, so there is no live alias to move. ${release}`,
+      );
+  }
+  // Invariant 2: a submission under review that uses this very alias must not see its code change.
+  const dev = state.development;
+  const devAlias = dev.kind === "colour" || dev.kind === "legacy" ? dev.alias : undefined;
+  if (isInReview(state) && devAlias === found.alias.name) {
+    throw new InvariantRefusal(
+      `Refusing to ${command}: certification ${state.certification?.id} is in progress and the submission uses the ${found.alias.name} alias, ` +
+        "whose code must not change under review. Wait for the result (npm run status), or withdraw the submission in the developer console.",
+    );
+  }
+  return found;
+}
+
+/**
+ * Points `alias` at `toVersion` (and sets its description, if given), on the
+ * condition that nobody has changed the alias since `alias` was read
+ * (RevisionId): a conflict is reported with what the alias points at now,
+ * never overwritten. Any weighted routing is cleared, so the alias runs
+ * exactly the version that was checked. Returns the alias's new RevisionId
+ * (the current one when it already was there; undefined under --dry-run).
+ */
+export async function moveAlias(
+  deps: Pick<ReleaseDeps, "lambda" | "config" | "output" | "dryRun">,
+  options: { alias: AliasView; toVersion: string; description?: string },
+): Promise<string | undefined> {
+  const { alias, toVersion, description } = options;
+  const functionName = deps.config.function.name;
+  if (alias.version === toVersion && (description === undefined || description === alias.description)) {
+    deps.output.info(`Alias ${alias.name} already points at version ${toVersion}.`);
+    return alias.revisionId;
+  }
+  const what = `move alias ${alias.name} of ${functionName} from version ${alias.version} to version ${toVersion}` +
+    `${description !== undefined ? `, described "${description}"` : ""} (if its RevisionId is still ${alias.revisionId})`;
+  const moved = await mutate(deps, what, async () => {
+    try {
+      return await deps.lambda.send(
+        new UpdateAliasCommand({
+          FunctionName: functionName,
+          Name: alias.name,
+          FunctionVersion: toVersion,
+          RevisionId: alias.revisionId,
+          RoutingConfig: { AdditionalVersionWeights: {} },
+          ...(description !== undefined ? { Description: description } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedException)) throw error;
+      const now = await readAlias(deps.lambda, functionName, alias.name).catch(() => undefined);
+      // The SDK retries a call whose answer was lost; if the first attempt went through, the retry meets our own change.
+      if (now && now.version === toVersion && (description === undefined || now.description === description)) {
+        return { FunctionVersion: now.version, RevisionId: now.revisionId };
+      }
+      throw concurrentChange(alias, now);
+    }
+  });
+  if (!moved) return undefined;
+  deps.output.info(`Moved alias ${alias.name} from version ${alias.version} to version ${moved.FunctionVersion ?? toVersion}.`);
+  return moved.RevisionId;
+}
+
+function concurrentChange(read: AliasView, now: AliasView | undefined): ConcurrentChange {
+  const where = now
+    ? `it now points at version ${now.version}${now.description ? ` (description "${now.description}")` : ""}`
+    : "it has been deleted or cannot be read now";
+  return new ConcurrentChange(
+    `Alias ${read.name} was changed by someone else after it was read at version ${read.version}: ${where}. ` +
+      "Their change was kept; nothing was overwritten. Check with npm run status, then run the command again if it is still needed.",
+  );
+}

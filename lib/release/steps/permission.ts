@@ -1,0 +1,82 @@
+import { GetPolicyCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { InvariantRefusal } from "../../errors";
+import type { ReleaseDeps } from "../deps";
+
+/**
+ * Invariant 4: every endpoint a stage may point at carries an Alexa Skills
+ * Kit invoke permission scoped to this skill's ID. Terraform owns those
+ * permissions, so the scripts only check them, and say how to restore them.
+ */
+
+export const ALEXA_PRINCIPAL = "alexa-appkit.amazon.com";
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+function allowsInvoke(statement: Json): boolean {
+  return statement.Effect === "Allow" && asList(statement.Action).some((a) => a === "lambda:InvokeFunction" || a === "lambda:*" || a === "*");
+}
+
+function isAlexa(statement: Json): boolean {
+  const principal = statement.Principal;
+  if (principal === ALEXA_PRINCIPAL) return true;
+  return isObject(principal) && asList(principal.Service).includes(ALEXA_PRINCIPAL);
+}
+
+function eventSourceToken(statement: Json): string | undefined {
+  const equals = isObject(statement.Condition) ? statement.Condition.StringEquals : undefined;
+  const token = isObject(equals) ? equals["lambda:EventSourceToken"] : undefined;
+  return typeof token === "string" ? token : undefined;
+}
+
+/**
+ * The statement of a policy document (GetPolicy's `Policy` string, parsed)
+ * that lets Alexa invoke the function for this skill, or why there is none.
+ */
+export function alexaStatement(policy: unknown, skillId: string): { statementId: string } | { problem: string } {
+  const statements = isObject(policy) ? asList(policy.Statement).filter(isObject) : [];
+  const alexa = statements.filter((s) => allowsInvoke(s) && isAlexa(s));
+  const scoped = alexa.find((s) => eventSourceToken(s) === skillId);
+  if (scoped) return { statementId: typeof scoped.Sid === "string" ? scoped.Sid : "" };
+  if (alexa.length === 0) return { problem: `no statement lets ${ALEXA_PRINCIPAL} call lambda:InvokeFunction` };
+  const tokens = alexa.map(eventSourceToken);
+  if (tokens.some((t) => t === undefined)) return { problem: `the Alexa statement is not scoped to a skill (no lambda:EventSourceToken condition), so any skill could invoke it` };
+  return { problem: `the Alexa statements are scoped to other skills (${tokens.join(", ")}), not ${skillId}` };
+}
+
+/**
+ * Reads the resource policy of the function at `qualifier` (an alias, or
+ * the unqualified function when omitted) and refuses (InvariantRefusal,
+ * exit 3) unless Alexa may invoke it for this skill.
+ */
+export async function checkAlexaPermission(
+  deps: Pick<ReleaseDeps, "lambda" | "config" | "output">,
+  options: { qualifier?: string } = {},
+): Promise<{ statementId: string }> {
+  const functionName = deps.config.function.name;
+  const skillId = deps.config.skill.id;
+  const target = options.qualifier ? `${functionName}:${options.qualifier}` : `${functionName} (unqualified)`;
+  let found: ReturnType<typeof alexaStatement>;
+  try {
+    const response = await deps.lambda.send(new GetPolicyCommand({ FunctionName: functionName, ...(options.qualifier ? { Qualifier: options.qualifier } : {}) }));
+    let policy: unknown;
+    try {
+      policy = JSON.parse(response.Policy ?? "{}");
+    } catch {
+      policy = undefined;
+    }
+    found = alexaStatement(policy, skillId);
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    found = { problem: `it has no resource policy at all, or it does not exist (${error.message})` };
+  }
+  if ("problem" in found) {
+    throw new InvariantRefusal(
+      `Refusing: Alexa may not invoke ${target} for skill ${skillId}: ${found.problem}. Every endpoint the skill may use needs an Alexa Skills Kit ` +
+        "trigger scoped to the skill's ID. Terraform owns these permissions: run npx cdktf deploy to restore them.",
+    );
+  }
+  deps.output.info(`Alexa may invoke ${target} for this skill (statement ${found.statementId}).`);
+  return found;
+}

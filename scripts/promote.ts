@@ -1,0 +1,71 @@
+import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
+import { confirmer } from "../lib/release/confirm";
+import type { ReleaseDeps } from "../lib/release/deps";
+import { promote } from "../lib/release/commands/promote";
+import { releaseDepsFromEnv } from "../lib/release/wire";
+
+export const PROMOTE_HELP = `Usage: npm run promote -- [options]
+
+The code-only production update, without re-certification: publishes $LATEST
+as a version (once its update has finished; an unchanged $LATEST gives back
+the version already published), checks that the version answers a
+LaunchRequest, and moves the live alias (the alias the live skill's endpoint
+points at: blue, green or a legacy production-N) to it, recording the version
+it leaves in the alias's description for npm run rollback. After the move the
+alias must answer too, or it is moved back. When the live alias already has
+$LATEST's code there is nothing to promote. The move carries the alias's
+RevisionId: if somebody else changed the alias meanwhile, nothing is
+overwritten (exit 4). Running it again after a failure continues where it stopped.
+
+Options:
+  -y, --yes    do not ask for confirmation (needed when not on a terminal)
+  --dry-run    only read and check: list the calls a real run would make
+  --json       print the result as JSON on standard output (messages go to standard error)
+  -h, --help   show this help
+
+Environment: PIPELINE_ENV, SKILL_ID, LAMBDA_FUNCTION_NAME, AWS_REGION, AWS credentials,
+ASK_LWA_CLIENT_ID / ASK_LWA_CLIENT_SECRET / ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN),
+CODEBUILD_RESOLVED_SOURCE_VERSION (the commit a new version is described by; else git's HEAD).
+
+Exit status: 0 promoted, or nothing to promote; 1 a step or a check failed (live
+is as it was); 2 bad usage, or confirmation needed; 3 refused (live is not on an
+alias, or a review uses the live alias); 4 conflict with a concurrent change.
+`;
+
+export interface PromoteMainOptions {
+  /** How the dependencies are built; tests point them at the emulators. */
+  wire?: (io: CommandIO, options: { dryRun: boolean }) => ReleaseDeps;
+  /** Where a person answers the confirmation (default: standard input). */
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** With --json, standard output carries only the JSON: the messages for people go to standard error. */
+export function messagesToStderr(deps: ReleaseDeps): ReleaseDeps {
+  return { ...deps, output: { ...deps.output, info: (message) => deps.output.progress(message) } };
+}
+
+export async function main(argv: string[], io: CommandIO, options: PromoteMainOptions = {}): Promise<number> {
+  return runCommand("promote", io, async () => {
+    const { values } = parseArguments(
+      argv,
+      {
+        yes: { type: "boolean", short: "y", default: false },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      PROMOTE_HELP,
+    );
+    if (values.help) {
+      io.stdout.write(PROMOTE_HELP);
+      return;
+    }
+    const wired = (options.wire ?? releaseDepsFromEnv)(io, { dryRun: values["dry-run"] === true });
+    const deps = values.json ? messagesToStderr(wired) : wired;
+    const yes = values.yes === true;
+    const result = await promote({ yes }, { ...deps, confirm: confirmer({ yes, ...(options.input ? { input: options.input } : {}) }) });
+    if (values.json) deps.output.json(result);
+  });
+}
+
+if (require.main === module) runMain("promote", (io) => main(process.argv.slice(2), io));
