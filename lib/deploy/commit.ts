@@ -32,9 +32,9 @@ export function gitHead(dir: string): Promise<string | undefined> {
   });
 }
 
-/** Seven hex digits, as git shows them; anything that is not a SHA is kept as given. */
+/** Seven hex digits, as git shows them; anything that is not a (possibly abbreviated) SHA is kept as given. */
 export function shortCommit(commit: string): string {
-  return FULL_SHA.test(commit) ? commit.slice(0, 7).toLowerCase() : commit.slice(0, 40);
+  return /^[0-9a-f]{7,64}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : commit.slice(0, 40);
 }
 
 /** `2026-11-25 commit 3f9c2a1`: the UTC date and the short commit (DESIGN.md's release model). */

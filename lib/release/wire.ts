@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { loadEnvironment } from "../../config";
 import { createLambdaClient } from "../aws/lambda-client";
+import { commitResolver } from "../deploy/commit";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
 import { streamOutput } from "../output";
@@ -9,19 +8,6 @@ import { ResilientApiClient } from "../smapi/api-client";
 import { createSmapiClient } from "../smapi/client";
 import type { CommandIO } from "../cli";
 import { DryRunPlan, type ReleaseDeps } from "./deps";
-
-/** The commit to describe a version by: CodeBuild's resolved source version, else git in the working directory. */
-export function commitResolver(env: NodeJS.ProcessEnv, cwd = process.cwd()): () => Promise<string | undefined> {
-  return async () => {
-    if (env.CODEBUILD_RESOLVED_SOURCE_VERSION) return env.CODEBUILD_RESOLVED_SOURCE_VERSION;
-    try {
-      const { stdout } = await promisify(execFile)("git", ["rev-parse", "HEAD"], { cwd, timeout: 5000 });
-      return stdout.trim() || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-}
 
 /**
  * Builds a release command's dependencies from the environment: the
@@ -40,7 +26,7 @@ export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean }):
     smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,
-    resolveCommit: commitResolver(io.env),
+    resolveCommit: commitResolver(io.env, process.cwd()),
     ...(options.dryRun ? { dryRun: new DryRunPlan() } : {}),
   };
 }

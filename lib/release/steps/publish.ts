@@ -6,6 +6,7 @@ import {
   InvalidParameterValueException,
   paginateListVersionsByFunction,
 } from "@aws-sdk/client-lambda";
+import { versionDescription as describeVersion } from "../../deploy/commit";
 import { ConcurrentChange, OperationFailed } from "../../errors";
 import { waitUntil } from "../../wait";
 import { mutate, type ReleaseDeps } from "../deps";
@@ -44,11 +45,9 @@ export function isPlannedVersion(version: string): boolean {
   return version === PLANNED_VERSION;
 }
 
-/** "2026-11-25 commit 3f9c2a1": the date (UTC) and the short commit, as people described versions by hand. */
+/** "2026-11-25 commit 3f9c2a1": one format for deploy:function --publish, flip and promote. */
 export function versionDescription(at: Date, commit: string | undefined): string {
-  const date = at.toISOString().slice(0, 10);
-  const short = commit?.trim().slice(0, 7);
-  return short ? `${date} commit ${short}` : date;
+  return describeVersion(at.getTime(), commit);
 }
 
 function latestOf(fn: {
