@@ -1,0 +1,145 @@
+import { GetAliasCommand, RemovePermissionCommand } from "@aws-sdk/client-lambda";
+import { Readable } from "node:stream";
+import { ExitCode } from "../../lib/errors";
+import { flip, type FlipOptions } from "../../lib/release/commands/flip";
+import { DryRunPlan } from "../../lib/release/deps";
+import { manifestEndpoints } from "../../lib/release/endpoints";
+import { main } from "../../scripts/flip";
+import { functionError } from "../emulators/lambda";
+import type { ReleaseWorld } from "../helpers/release-world";
+import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+
+const flipIn = (world: ReleaseWorld, options: Partial<FlipOptions> = {}, extra: Partial<CommandDeps> = {}) =>
+  runRelease("flip", () => flip({ to: "candidate", yes: true, ...options }, releaseDeps(world, extra)));
+
+async function aliasVersion(world: ReleaseWorld, name: string): Promise<string | undefined> {
+  return (await world.lambda.send(new GetAliasCommand({ FunctionName: "BostonInfoSkill", Name: name }))).FunctionVersion;
+}
+
+const devEndpoints = (world: ReleaseWorld) => manifestEndpoints(world.smapiEmu.manifest("development")).map((e) => e.uri);
+
+describe("npm run flip", () => {
+  it("moves the candidate (not live) to a new version, points development at it, and Alexa reaches it", () =>
+    within({ live: "blue" }, async (world) => {
+      const { code, stderr, result } = await flipIn(world);
+      expect(stderr).toBe("");
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "flipped", colour: "green", alias: "green", version: "2", published: "published" });
+      expect(await aliasVersion(world, "green")).toBe("2");
+      expect(await aliasVersion(world, "blue")).toBe("1"); // invariant 1: live untouched
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+      expect(manifestEndpoints(world.smapiEmu.manifest("live")).map((e) => e.uri)).toEqual([`${world.names.functionArn}:blue`]);
+      const simulation = world.smapiEmu.calls.filter((c) => c.operation === "simulateSkillV2");
+      expect(simulation).toHaveLength(1);
+      expect(world.output.text()).toMatch(/Flipped: development now uses green \(alias green, version 2\)/);
+    }));
+
+  it("converges when run again: nothing moves twice", () =>
+    within({ live: "blue" }, async (world) => {
+      await flipIn(world);
+      world.lambdaEmu.calls.clear();
+      const again = await flipIn(world);
+      expect(again.result?.outcome).toBe("already-flipped");
+      expect(world.lambdaEmu.calls.mutating().map((c) => c.operation)).toEqual(["PublishVersion"]); // Lambda gives back version 2
+      expect(await aliasVersion(world, "green")).toBe("2");
+    }));
+
+  it("uses blue as the candidate when live is on a legacy production-N alias", () =>
+    within({ live: "legacy" }, async (world) => {
+      const { result } = await flipIn(world);
+      expect(result).toMatchObject({ colour: "blue", alias: "blue" });
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:blue`]);
+      expect(await aliasVersion(world, "production-3")).toBe("1");
+    }));
+
+  it("--to latest puts development back on $LATEST and moves no alias", () =>
+    within({ live: "blue" }, async (world) => {
+      await flipIn(world);
+      world.lambdaEmu.calls.clear();
+      const { code, result } = await flipIn(world, { to: "latest" });
+      expect(code).toBe(0);
+      expect(result?.outcome).toBe("to-latest");
+      expect(devEndpoints(world)).toEqual([world.names.functionArn]);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("refuses while a certification is in progress, naming it (invariant 2)", () =>
+    within({ live: "blue" }, async (world) => {
+      await flipIn(world);
+      await world.smapi.submitSkillForCertificationV1(world.config.skill.id, { publicationMethod: "MANUAL_PUBLISHING" });
+      world.lambdaEmu.calls.clear();
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/Refusing to flip: certification \S+ .*is in progress/);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(await aliasVersion(world, "green")).toBe("2");
+    }));
+
+  it("leaves the candidate alone when the new version fails its smoke test (invariant 5)", () =>
+    within({ live: "blue", lambda: { invoke: (ctx) => (ctx.resolvedVersion === "2" ? functionError("boom", "RuntimeError") : { version: "1.0", response: { outputSpeech: { type: "PlainText", text: "hi" } } }) } }, async (world) => {
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Failed);
+      expect(stderr).toMatch(/Not flipped: .*The green alias stays on version 1/);
+      expect(await aliasVersion(world, "green")).toBe("1");
+      expect(devEndpoints(world)).toEqual([world.names.functionArn]);
+    }));
+
+  it("puts development back where it was when the simulation does not reach the candidate", () =>
+    within({ live: "blue" }, async (world) => {
+      world.smapiEmu.setSimulateHandler(() => ({ error: "the skill did not answer" }));
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Failed);
+      expect(stderr).toMatch(/The development endpoint is back on arn:aws:lambda:us-east-1:123456789012:function:BostonInfoSkill/);
+      expect(devEndpoints(world)).toEqual([world.names.functionArn]);
+    }));
+
+  it("refuses a candidate without its Alexa permission (invariant 4), before anything moves", () =>
+    within({ live: "blue" }, async (world) => {
+      await world.lambda.send(new RemovePermissionCommand({ FunctionName: "BostonInfoSkill", Qualifier: "green", StatementId: "AlexaSkillsKit-green" }));
+      world.lambdaEmu.calls.clear();
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/cdktf deploy/);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("two concurrent flips: one wins, the other exits 4, and the state is consistent (invariant 7)", () =>
+    within({ live: "blue" }, async (world) => {
+      const [a, b] = await Promise.all([flipIn(world), flipIn(world)]);
+      expect([a.code, b.code].sort()).toEqual([ExitCode.Ok, ExitCode.Conflict]);
+      const loser = a.code === ExitCode.Conflict ? a : b;
+      expect(loser.stderr).toMatch(/green|changed/i);
+      expect(await aliasVersion(world, "green")).toBe("2");
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+    }));
+
+  it("--dry-run lists the calls and makes no mutating call in either emulator", () =>
+    within({ live: "blue" }, async (world) => {
+      const dryRun = new DryRunPlan();
+      const { code, result } = await flipIn(world, {}, { dryRun });
+      expect(code).toBe(0);
+      expect(result?.outcome).toBe("dry-run");
+      expect(dryRun.calls.join("\n")).toMatch(/publish[\s\S]*move alias green[\s\S]*point the development endpoint[\s\S]*simulate/i);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(world.smapiEmu.calls.filter((c) => c.mutating)).toEqual([]);
+    }));
+
+  it("asks for --yes when nobody can answer, and changes nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      let stderr = "";
+      const input = Object.assign(Readable.from([]), { isTTY: false });
+      const code = await main([], { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } }, { wire: () => releaseDeps(world), input });
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toMatch(/pass --yes/);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("explains a bad --to", async () => {
+    let stderr = "";
+    const code = await main(["--to", "blue"], { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } }, {
+      wire: () => { throw new Error("not reached"); },
+    });
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toMatch(/--to blue is not understood/);
+  });
+});

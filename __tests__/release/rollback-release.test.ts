@@ -1,0 +1,147 @@
+import { PassThrough } from "node:stream";
+import type { Clock } from "../../lib/clock";
+import { ExitCode, PipelineError } from "../../lib/errors";
+import { finish } from "../../lib/release/commands/finish";
+import { rollbackRelease } from "../../lib/release/commands/rollback-release";
+import { submit } from "../../lib/release/commands/submit";
+import { confirmer } from "../../lib/release/confirm";
+import { DryRunPlan } from "../../lib/release/deps";
+import { aliasArn, type Colour } from "../../lib/release/model";
+import { readReleaseState } from "../../lib/release/read-state";
+import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
+import { codePackage } from "../emulators/lambda/state";
+import { makeZip } from "../emulators/lambda";
+import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld } from "../helpers/release-world";
+
+const fastClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))) };
+
+function deps(world: ReleaseWorld, dryRun?: DryRunPlan) {
+  return {
+    lambda: world.lambda,
+    smapi: world.smapi,
+    config: world.config,
+    output: world.output,
+    clock: fastClock,
+    confirm: async () => true,
+    ...(dryRun ? { dryRun } : {}),
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<PipelineError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PipelineError) return error;
+    throw error;
+  }
+  throw new Error("expected the command to fail");
+}
+
+describe("rollback --release", () => {
+  let world: ReleaseWorld;
+  let released = "";
+  beforeEach(async () => {
+    world = await startReleaseWorld({ live: "blue" });
+    released = await release("green");
+  });
+  afterEach(async () => {
+    world.smapiEmu.assertNoSpecViolations();
+    await world.close();
+  });
+
+  let marks = { smapi: 0, lambda: 0 };
+  const mark = () => void (marks = { smapi: world.smapiEmu.calls.length, lambda: world.lambdaEmu.calls.entries.length });
+  const mutationsSinceMark = () => [
+    ...world.smapiEmu.calls.slice(marks.smapi).filter((c) => c.mutating).map((c) => c.operation),
+    ...world.lambdaEmu.calls.entries.slice(marks.lambda).filter((c) => c.mutating).map((c) => c.operation),
+  ];
+
+  /** Flip's Lambda side, out of band: a new version on the candidate alias. */
+  function moveAlias(colour: Colour): string {
+    const version = world.lambdaEmu.state.seedVersion(FUNCTION_NAME, codePackage(makeZip({ "lambda_function.py": `# ${colour} ${Date.now()}` })), `release on ${colour}`);
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, colour, version.version);
+    return version.version;
+  }
+
+  /** A whole release on `colour`: new code on the alias, development on it, submit, pass, finish. Returns the new Lambda version. */
+  async function release(colour: Colour): Promise<string> {
+    const version = moveAlias(colour);
+    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, colour) });
+    await submit({ publicationMethod: "auto" }, deps(world));
+    world.smapiEmu.passCertification();
+    await finish({ publish: false }, deps(world));
+    return version;
+  }
+
+  it("rolls live back to the previous version, on the previous colour, moving no alias; again, nothing to do", async () => {
+    expect(released).toBe("2");
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
+    mark();
+    const report = await rollbackRelease({}, deps(world));
+    expect(report).toMatchObject({
+      outcome: "rolled-back",
+      from: { skillVersion: "2", colour: "green" },
+      to: { skillVersion: "1", colour: "blue", alias: "blue", aliasVersion: "1" },
+      live: "blue (alias blue)",
+    });
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "blue")]);
+    expect(mutationsSinceMark()).toEqual(["rollbackSkillV1"]);
+    expect(world.lambdaEmu.calls.of("Invoke").length).toBeGreaterThan(0); // the smoke test of blue
+
+    mark();
+    expect((await rollbackRelease({}, deps(world))).outcome).toBe("already-rolled-back");
+    expect(mutationsSinceMark()).toEqual([]);
+  });
+
+  it("refuses (exit 3) when the previous colour's alias has moved to newer code since", async () => {
+    moveAlias("blue");
+    mark();
+    const error = await failure(rollbackRelease({}, deps(world)));
+    expect(error.exitCode).toBe(ExitCode.Refused);
+    expect(error.message).toMatch(/blue alias points at version 3, not older than the live green alias's version 2/);
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
+    expect(mutationsSinceMark()).toEqual([]);
+  });
+
+  it("refuses (exit 3) when development points at the previous colour (a flip is under way)", async () => {
+    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "blue") });
+    const error = await failure(rollbackRelease({}, deps(world)));
+    expect(error.exitCode).toBe(ExitCode.Refused);
+    expect(error.message).toMatch(/development points at the blue alias/);
+  });
+
+  it("refuses (exit 3) after a later release was submitted, even one that failed", async () => {
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1"); // as if flip had not published anything new
+    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "blue") });
+    await submit({ publicationMethod: "manual" }, deps(world));
+    world.smapiEmu.failCertification();
+    const error = await failure(rollbackRelease({}, deps(world)));
+    expect(error.exitCode).toBe(ExitCode.Refused);
+    expect(error.message).toMatch(/skill version 3 \(FAILED_CERTIFICATION, submitted .*\) was submitted after the live version 2/);
+  });
+
+  it("fails (exit 1) with Amazon's errors when the rollback fails", async () => {
+    world.smapiEmu.setRollbackOutcome({ status: "FAILED", errors: [{ message: "The rollback failed. Please retry the rollback." }] });
+    const error = await failure(rollbackRelease({}, deps(world)));
+    expect(error.exitCode).toBe(ExitCode.Failed);
+    expect(error.message).toContain("Please retry the rollback");
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
+  });
+
+  it("under --dry-run makes no mutating call in either emulator", async () => {
+    mark();
+    const plan = new DryRunPlan();
+    const report = await rollbackRelease({}, { ...deps(world, plan), confirm: async () => Promise.reject(new Error("a dry run asks nothing")) });
+    expect(report).toMatchObject({ outcome: "planned", plannedCalls: [expect.stringMatching(/^roll the live skill back to version 1/)] });
+    expect(mutationsSinceMark()).toEqual([]);
+  });
+
+  it("exits 2 off a terminal without --yes, having changed nothing", async () => {
+    mark();
+    const confirm = confirmer({ yes: false, input: Object.assign(new PassThrough(), { isTTY: false }) });
+    const error = await failure(rollbackRelease({}, { ...deps(world), confirm }));
+    expect(error.exitCode).toBe(ExitCode.Usage);
+    expect(mutationsSinceMark()).toEqual([]);
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
+  });
+});

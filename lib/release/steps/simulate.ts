@@ -1,0 +1,168 @@
+import type { v2 } from "ask-smapi-model";
+import type { Clock } from "../../clock";
+import { OperationFailed } from "../../errors";
+import type { Output } from "../../output";
+import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
+import { waitUntil } from "../../wait";
+import { mutate, type ReleaseDeps } from "../deps";
+import { alexaResponseProblems } from "./smoke-test";
+
+/**
+ * The last check of a flip: ask Alexa itself, through SMAPI's simulation,
+ * to open the skill on the development stage, and require that the request
+ * reached the endpoint we just set and was answered well. A Lambda smoke test
+ * proves the code answers; only this proves Alexa sends users there (the
+ * manifest applied, the region's override agrees, the trigger lets Alexa in).
+ */
+
+export type SimulateDeps = Pick<ReleaseDeps, "smapi" | "config" | "output" | "clock" | "dryRun">;
+
+export interface ConfirmReachInput {
+  /** The endpoint Alexa must reach: the ARN exactly as the manifest holds it. */
+  uri: string;
+  /** How long the simulation may take; default 2 minutes. */
+  timeoutMs?: number;
+}
+
+export interface ReachResult {
+  /** confirmed: Alexa reached `uri` and got a well-formed answer; planned: --dry-run. */
+  outcome: "confirmed" | "planned";
+  utterance: string;
+  locale: string;
+  simulationId?: string;
+  /** The endpoint Alexa invoked. */
+  endpoint?: string;
+  /** What Alexa said, as the simulator captions it. */
+  caption?: string;
+}
+
+export const SIMULATION_TIMEOUT_MS = 2 * 60_000;
+
+/**
+ * Simulates "open <invocation name>" in the first configured locale on the
+ * development stage (enabling the stage for testing first if it is not) and
+ * requires a SUCCESSFUL simulation whose invocation went to `uri` with a
+ * well-formed Alexa response. Anything else is an OperationFailed saying what
+ * Alexa reached instead. A concurrent simulation (409) is waited out a few
+ * times. Under --dry-run, enabling and simulating are only listed.
+ */
+export async function confirmAlexaReaches(deps: SimulateDeps, input: ConfirmReachInput): Promise<ReachResult> {
+  const skillId = deps.config.skill.id;
+  const locale = deps.config.skill.locales[0] ?? "en-US";
+  const utterance = `open ${deps.config.skill.invocationName}`;
+  await enableForTesting(deps, skillId);
+  const simulated = await mutate(deps, `simulate "${utterance}" (${locale}) on the development stage and check that Alexa reaches ${input.uri}`, () =>
+    simulate(deps, skillId, { input: { content: utterance }, device: { locale }, session: { mode: "FORCE_NEW_SESSION" } }, input.timeoutMs),
+  );
+  if (simulated === undefined) return { outcome: "planned", utterance, locale };
+  const invocation = simulated.result?.skillExecutionInfo?.invocations?.[0];
+  const endpoint = invocation?.invocationRequest?.endpoint;
+  const caption = simulated.result?.alexaExecutionInfo?.alexaResponses?.find((r) => r.content?.caption)?.content?.caption;
+  const base = { utterance, locale, ...(simulated.id ? { simulationId: simulated.id } : {}), ...(endpoint ? { endpoint } : {}), ...(caption ? { caption } : {}) };
+  if (simulated.status !== "SUCCESSFUL") {
+    const why = simulated.result?.error?.message ?? "no reason given";
+    throw new OperationFailed(
+      `Alexa's simulation of "${utterance}" failed${endpoint ? ` at ${endpoint}` : ""}: ${why}. ` +
+        `Expected it to reach ${input.uri}; check the function's logs and npm run status.`,
+    );
+  }
+  if (!invocation || endpoint === undefined) {
+    throw new OperationFailed(
+      `Alexa did not invoke the skill for "${utterance}"${caption ? `; it answered "${caption}"` : ""}. ` +
+        `Expected it to reach ${input.uri}: check the invocation name (${deps.config.skill.invocationName}) and the ${locale} interaction model.`,
+    );
+  }
+  if (endpoint !== input.uri) {
+    throw new OperationFailed(
+      `Alexa reached ${endpoint} instead of ${input.uri} for "${utterance}" (${locale}): the development manifest does not send this locale's region there ` +
+        "(a regional override that disagrees, or an update that has not been applied). Check npm run status.",
+    );
+  }
+  const problems = alexaResponseProblems(invocation.invocationResponse?.body);
+  if (problems.length > 0) {
+    throw new OperationFailed(`Alexa reached ${endpoint}, but the answer to "${utterance}" is not a well-formed Alexa response: ${problems.join("; ")}.`);
+  }
+  deps.output.info(`Alexa reaches ${endpoint}: "${utterance}" was answered${caption ? ` "${caption}"` : ""}.`);
+  return { outcome: "confirmed", ...base };
+}
+
+/** A simulation needs the stage enabled for testing on the account that runs it. */
+async function enableForTesting(deps: SimulateDeps, skillId: string): Promise<void> {
+  try {
+    await deps.smapi.getSkillEnablementStatusV1(skillId, "development");
+    return;
+  } catch (error) {
+    if (statusCodeOf(error) !== 404) throw explainSmapiError(error, { action: "reading whether the development stage is enabled for testing", skillId });
+  }
+  await mutate(deps, "enable the development stage for testing (needed for the simulation)", () =>
+    smapiCall({ action: "enabling the development stage for testing", skillId }, () => deps.smapi.setSkillEnablementV1(skillId, "development")),
+  );
+}
+
+async function simulate(
+  deps: SimulateDeps,
+  skillId: string,
+  request: v2.skill.simulations.SimulationsApiRequest,
+  timeoutMs = SIMULATION_TIMEOUT_MS,
+): Promise<v2.skill.simulations.SimulationsApiResponse> {
+  const started = await retryWhileBusy(deps, "the simulation", { action: "starting a simulation on the development stage", skillId }, () =>
+    deps.smapi.simulateSkillV2(skillId, "development", request),
+  );
+  const id = started.id;
+  if (!id) throw new OperationFailed("SMAPI started a simulation without giving its id.");
+  if (started.status !== undefined && started.status !== "IN_PROGRESS") return started;
+  const done = await waitUntil({
+    what: `the simulation of "${request.input.content}"`,
+    timeoutMs,
+    clock: deps.clock,
+    output: deps.output,
+    initialDelayMs: 500,
+    maxDelayMs: 5000,
+    poll: async () => {
+      const now = await smapiCall({ action: "reading the simulation's result", skillId }, () => deps.smapi.getSkillSimulationV2(skillId, "development", id));
+      return { done: now.status !== "IN_PROGRESS", status: (now.status ?? "in progress").toLowerCase().replace("_", " "), value: now };
+    },
+  });
+  if (!done) throw new OperationFailed(`SMAPI reported no result for simulation ${id}.`);
+  return done;
+}
+
+export interface BusyRetry {
+  /** Tries in all, the first included; default 4. */
+  attempts?: number;
+  /** The first pause; it doubles each time. Default 2 s. */
+  firstDelayMs?: number;
+}
+
+/**
+ * Runs a SMAPI call that Amazon refuses with 409 while another one of its
+ * kind is running (simulations, validations): waits and tries again a few
+ * times, then gives up with an OperationFailed. Other failures are explained
+ * at once.
+ */
+export async function retryWhileBusy<T>(
+  deps: { clock: Clock; output: Output },
+  what: string,
+  context: { action: string; skillId?: string },
+  call: () => Promise<T>,
+  retry: BusyRetry = {},
+): Promise<T> {
+  const attempts = retry.attempts ?? 4;
+  let delay = retry.firstDelayMs ?? 2000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (statusCodeOf(error) !== 409) throw explainSmapiError(error, context);
+      if (attempt >= attempts) {
+        throw new OperationFailed(
+          `SMAPI refused ${what} ${attempts} times because another one was in progress (409): somebody else is testing the skill. ` +
+            "Wait for it to finish, then run the command again.",
+        );
+      }
+      deps.output.progress(`another ${what.replace(/^the /, "")} is in progress (409); trying again in ${Math.round(delay / 1000)} s (${attempt} of ${attempts - 1})`);
+      await deps.clock.sleep(delay);
+      delay *= 2;
+    }
+  }
+}
