@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { benchDeployModel } from "./deploy-model";
+import { benchFlip } from "./flip";
 import { ROOT, type BenchResult } from "./measure";
 import { benchProviderImport, benchSynth } from "./synth";
 
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   synth: benchSynth,
   "provider-import": benchProviderImport,
   "deploy-model": benchDeployModel,
+  flip: benchFlip,
 };
 
 async function main(): Promise<void> {

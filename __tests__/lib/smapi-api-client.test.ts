@@ -105,3 +105,16 @@ describe("ResilientApiClient (the HTTP layer under ask-smapi-sdk)", () => {
     await server.close();
   });
 });
+
+describe("ResilientApiClient token requests", () => {
+  it("sends one LWA token request for concurrent callers", async () => {
+    const server = await serve([(_req, res) => setTimeout(() => { res.writeHead(200, { "content-type": "application/json" }); res.end('{"access_token":"t","expires_in":3600}'); }, 50)]);
+    const api = new ResilientApiClient({ clock: fakeClock() });
+    const request = { url: `${server.url}/auth/O2/token`, method: "POST", headers: [], body: "grant_type=refresh_token" };
+    const responses = await Promise.all([api.invoke(request), api.invoke(request), api.invoke(request)]);
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(server.calls()).toBe(1);
+    await api.invoke(request);
+    expect(server.calls()).toBe(2); // only concurrent requests are shared; a later one asks again
+  });
+});

@@ -39,7 +39,23 @@ export class ResilientApiClient implements ApiClient {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
+  /** Token requests in flight, by body: the SDK's token cache is empty until the first answer arrives. */
+  private readonly tokenRequests = new Map<string, Promise<ApiClientResponse>>();
+
   async invoke(request: ApiClientRequest): Promise<ApiClientResponse> {
+    // Independent SMAPI reads start together; without this each would fetch its own LWA token.
+    if (isTokenRequest(request.url)) {
+      const key = request.body ?? "";
+      const inFlight = this.tokenRequests.get(key);
+      if (inFlight) return inFlight;
+      const pending = this.send(request).finally(() => this.tokenRequests.delete(key));
+      this.tokenRequests.set(key, pending);
+      return pending;
+    }
+    return this.send(request);
+  }
+
+  private async send(request: ApiClientRequest): Promise<ApiClientResponse> {
     const method = request.method.toUpperCase();
     const repeatable = IDEMPOTENT.has(method) || isTokenRequest(request.url);
     return withRetry(() => this.once(request, method), {
