@@ -34,6 +34,14 @@ describe("npm run flip", () => {
       expect(world.output.text()).toMatch(/Flipped: development now uses green \(alias green, version 2\)/);
     }));
 
+  it("reads each thing once, and shares one LWA token among the parallel reads", () =>
+    within({ live: "blue" }, async (world) => {
+      await flipIn(world);
+      expect(world.smapiEmu.calls.filter((c) => c.operation === "lwaToken")).toHaveLength(1);
+      const lambdaReads = world.lambdaEmu.calls.entries.filter((c) => !c.mutating && c.operation !== "Invoke").map((c) => `${c.operation} ${c.path}`);
+      expect(lambdaReads).toEqual([...new Set(lambdaReads)]);
+    }));
+
   it("converges when run again: nothing moves twice", () =>
     within({ live: "blue" }, async (world) => {
       await flipIn(world);
