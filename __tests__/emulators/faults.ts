@@ -3,7 +3,8 @@
  * SDK's command name without `Command`, e.g. `UpdateAlias`; `*` matches every
  * operation). It knows nothing of any wire protocol: it decides *whether* a
  * request fails, waits or runs a hook first, and each emulator renders an
- * injected failure in its own API's error shape.
+ * injected failure in its own API's error shape (or sends a failure's `body`
+ * as it stands, for an emulator whose tests give whole error bodies).
  */
 
 export const ANY_OPERATION = "*";
@@ -15,6 +16,8 @@ export interface FailureSpec {
   message?: string;
   /** Extra response headers, e.g. `Retry-After`. */
   headers?: Record<string, string>;
+  /** A whole error body, passed through untouched for the emulator to send instead of rendering one. */
+  body?: unknown;
 }
 
 export interface InjectedFailure {
@@ -22,6 +25,8 @@ export interface InjectedFailure {
   errorType: string;
   message: string;
   headers: Record<string, string>;
+  /** Set only when the spec gave one. */
+  body?: unknown;
 }
 
 /** The request as a hook sees it: enough to decide what a "concurrent operator" does. */
@@ -131,7 +136,8 @@ export class Faults<C extends FaultContext = FaultContext> {
       try {
         await hook(ctx);
       } catch (err) {
-        return this.resolve({ status: 500, message: `before-hook failed: ${(err as Error).message}` });
+        const reason = err instanceof Error ? err.message : String(err);
+        return this.resolve({ status: 500, message: `before-hook failed: ${reason}` });
       }
     }
     return take(this.failures, ctx.operation, "first")[0];
@@ -144,6 +150,7 @@ export class Faults<C extends FaultContext = FaultContext> {
       errorType,
       message: spec.message ?? `Injected fault: ${errorType}`,
       headers: { ...(spec.headers ?? {}) },
+      ...(spec.body !== undefined ? { body: spec.body } : {}),
     };
   }
 }
