@@ -1,8 +1,6 @@
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
-import type { Output } from "../lib/output";
+import { runMain } from "../lib/cli";
 import { finish } from "../lib/release/commands/finish";
-import { confirmer } from "../lib/release/confirm";
-import { releaseDepsFromEnv } from "../lib/release/wire";
+import { releaseMain, type ReleaseIO, type ReleaseMainOptions } from "../lib/release/command-line";
 
 export const FINISH_HELP = `Usage: npm run finish -- [--publish] [--dry-run] [--json] [--yes]
 
@@ -30,34 +28,19 @@ Exit codes: 0 done, nothing to do, or waiting for publication; 1 a call failed;
 2 bad usage or configuration; 3 refused (in review, or the release was not
 published); 4 a concurrent change.`;
 
-export async function main(argv: string[], io: CommandIO & { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } }): Promise<number> {
-  return runCommand("finish", io, async () => {
-    const { values } = parseArguments(
-      argv,
-      {
-        publish: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        yes: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      FINISH_HELP,
-    );
-    if (values.help) {
-      io.stdout.write(`${FINISH_HELP}\n`);
-      return;
-    }
-    const deps = releaseDepsFromEnv(io, { dryRun: values["dry-run"] });
-    const output = values.json ? humanToStderr(deps.output) : deps.output;
-    const report = await finish({ publish: values.publish }, { ...deps, output, confirm: confirmer({ yes: values.yes, ...(io.stdin ? { input: io.stdin } : {}) }) });
-    if (values.json) deps.output.json(report);
-    else if (deps.dryRun) output.info("Dry run: nothing was changed.");
-  });
-}
-
-/** With --json, stdout carries the JSON alone; what people read goes to stderr. */
-function humanToStderr(output: Output): Output {
-  return { ...output, info: (m) => output.progress(m) };
+export function main(argv: string[], io: ReleaseIO, options: ReleaseMainOptions = {}): Promise<number> {
+  return releaseMain(
+    {
+      name: "finish",
+      help: FINISH_HELP,
+      options: { publish: { type: "boolean", default: false } },
+      run: async (values, deps) => finish({ publish: values.publish }, deps),
+      noteDryRun: true,
+    },
+    argv,
+    io,
+    options,
+  );
 }
 
 if (require.main === module) runMain("finish", (io) => main(process.argv.slice(2), io));

@@ -1,8 +1,6 @@
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
-import { confirmer } from "../lib/release/confirm";
-import type { ReleaseDeps } from "../lib/release/deps";
+import { runMain, type CommandIO } from "../lib/cli";
 import { promote } from "../lib/release/commands/promote";
-import { releaseDepsFromEnv } from "../lib/release/wire";
+import { releaseMain, type ReleaseMainOptions } from "../lib/release/command-line";
 
 export const PROMOTE_HELP = `Usage: npm run promote -- [options]
 
@@ -32,40 +30,11 @@ is as it was); 2 bad usage, or confirmation needed; 3 refused (live is not on an
 alias, or a review uses the live alias); 4 conflict with a concurrent change.
 `;
 
-export interface PromoteMainOptions {
-  /** How the dependencies are built; tests point them at the emulators. */
-  wire?: (io: CommandIO, options: { dryRun: boolean }) => ReleaseDeps;
-  /** Where a person answers the confirmation (default: standard input). */
-  input?: NodeJS.ReadableStream & { isTTY?: boolean };
-}
+/** The options of main: how the dependencies are wired, where the confirmation is read. */
+export type PromoteMainOptions = ReleaseMainOptions;
 
-/** With --json, standard output carries only the JSON: the messages for people go to standard error. */
-export function messagesToStderr(deps: ReleaseDeps): ReleaseDeps {
-  return { ...deps, output: { ...deps.output, info: (message) => deps.output.progress(message) } };
-}
-
-export async function main(argv: string[], io: CommandIO, options: PromoteMainOptions = {}): Promise<number> {
-  return runCommand("promote", io, async () => {
-    const { values } = parseArguments(
-      argv,
-      {
-        yes: { type: "boolean", short: "y", default: false },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      PROMOTE_HELP,
-    );
-    if (values.help) {
-      io.stdout.write(PROMOTE_HELP);
-      return;
-    }
-    const wired = (options.wire ?? releaseDepsFromEnv)(io, { dryRun: values["dry-run"] === true });
-    const deps = values.json ? messagesToStderr(wired) : wired;
-    const yes = values.yes === true;
-    const result = await promote({ yes }, { ...deps, confirm: confirmer({ yes, ...(options.input ? { input: options.input } : {}) }) });
-    if (values.json) deps.output.json(result);
-  });
+export function main(argv: string[], io: CommandIO, options: PromoteMainOptions = {}): Promise<number> {
+  return releaseMain({ name: "promote", help: PROMOTE_HELP, run: async (values, deps) => promote({ yes: values.yes }, deps) }, argv, io, options);
 }
 
 if (require.main === module) runMain("promote", (io) => main(process.argv.slice(2), io));

@@ -1,9 +1,7 @@
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
+import { runMain } from "../lib/cli";
 import { UsageError } from "../lib/errors";
-import type { Output } from "../lib/output";
-import { submit, type SubmitOptions } from "../lib/release/commands/submit";
-import { confirmer } from "../lib/release/confirm";
-import { releaseDepsFromEnv } from "../lib/release/wire";
+import { submit } from "../lib/release/commands/submit";
+import { releaseMain, type ReleaseIO, type ReleaseMainOptions } from "../lib/release/command-line";
 
 export const SUBMIT_HELP = `Usage: npm run submit -- [--publication-method manual|auto] [--message <text>] [--dry-run] [--json] [--yes]
 
@@ -37,38 +35,26 @@ Exit codes: 0 submitted, already submitted, or not confirmed; 1 a validation or
 call failed; 2 bad usage or configuration; 3 refused (not on a smoke-tested
 candidate, or another review in progress); 4 a concurrent change.`;
 
-export async function main(argv: string[], io: CommandIO & { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } }): Promise<number> {
-  return runCommand("submit", io, async () => {
-    const { values } = parseArguments(
-      argv,
-      {
-        "publication-method": { type: "string", default: "manual" },
-        message: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        yes: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      SUBMIT_HELP,
-    );
-    if (values.help) {
-      io.stdout.write(`${SUBMIT_HELP}\n`);
-      return;
-    }
-    const method = values["publication-method"];
-    if (method !== "manual" && method !== "auto") throw new UsageError(`--publication-method must be manual or auto, not "${method}".\n\n${SUBMIT_HELP}`);
-    const options: SubmitOptions = { publicationMethod: method, ...(values.message !== undefined ? { message: values.message } : {}) };
-    const deps = releaseDepsFromEnv(io, { dryRun: values["dry-run"] });
-    const output = values.json ? humanToStderr(deps.output) : deps.output;
-    const report = await submit(options, { ...deps, output, confirm: confirmer({ yes: values.yes, ...(io.stdin ? { input: io.stdin } : {}) }) });
-    if (values.json) deps.output.json(report);
-    else if (deps.dryRun) output.info("Dry run: nothing was changed.");
-  });
+export function main(argv: string[], io: ReleaseIO, options: ReleaseMainOptions = {}): Promise<number> {
+  return releaseMain(
+    {
+      name: "submit",
+      help: SUBMIT_HELP,
+      options: { "publication-method": { type: "string", default: "manual" }, message: { type: "string" } },
+      check: (values) => void publicationMethod(values["publication-method"]),
+      run: async (values, deps) =>
+        submit({ publicationMethod: publicationMethod(values["publication-method"]), ...(values.message !== undefined ? { message: values.message } : {}) }, deps),
+      noteDryRun: true,
+    },
+    argv,
+    io,
+    options,
+  );
 }
 
-/** With --json, stdout carries the JSON alone; what people read goes to stderr. */
-function humanToStderr(output: Output): Output {
-  return { ...output, info: (m) => output.progress(m) };
+function publicationMethod(method: string): "manual" | "auto" {
+  if (method !== "manual" && method !== "auto") throw new UsageError(`--publication-method must be manual or auto, not "${method}".\n\n${SUBMIT_HELP}`);
+  return method;
 }
 
 if (require.main === module) runMain("submit", (io) => main(process.argv.slice(2), io));

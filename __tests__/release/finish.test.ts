@@ -1,66 +1,20 @@
-import { PassThrough } from "node:stream";
-import type { Clock } from "../../lib/clock";
-import { ExitCode, PipelineError } from "../../lib/errors";
+import { ExitCode } from "../../lib/errors";
 import { finish } from "../../lib/release/commands/finish";
 import { submit } from "../../lib/release/commands/submit";
 import { DryRunPlan } from "../../lib/release/deps";
 import { aliasArn, type Colour } from "../../lib/release/model";
-import { readReleaseState } from "../../lib/release/read-state";
-import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
 import { main } from "../../scripts/finish";
-import { startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
-
-const fastClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))) };
-
-function deps(world: ReleaseWorld, dryRun?: DryRunPlan) {
-  return {
-    lambda: world.lambda,
-    smapi: world.smapi,
-    config: world.config,
-    output: world.output,
-    clock: fastClock,
-    confirm: async () => true,
-    ...(dryRun ? { dryRun } : {}),
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PipelineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PipelineError) return error;
-    throw error;
-  }
-  throw new Error("expected the command to fail");
-}
-
-function capture() {
-  let text = "";
-  return { write: (chunk: string) => ((text += chunk), true), text: () => text };
-}
+import type { ReleaseWorld } from "../helpers/release-world";
+import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, runScript, worldForEachTest } from "../helpers/release-run";
 
 describe("finish", () => {
   let world: ReleaseWorld;
-  async function start(options: ReleaseWorldOptions = {}): Promise<void> {
-    await world?.close();
-    world = await startReleaseWorld({ live: "blue", versions: 2, ...options });
-  }
-  beforeEach(() => start());
-  afterEach(async () => {
-    world.smapiEmu.assertNoSpecViolations();
-    await world.close();
-  });
-
-  let marks = { smapi: 0, lambda: 0 };
-  const mark = () => void (marks = { smapi: world.smapiEmu.calls.length, lambda: world.lambdaEmu.calls.entries.length });
-  const mutationsSinceMark = () => [
-    ...world.smapiEmu.calls.slice(marks.smapi).filter((c) => c.mutating).map((c) => c.operation),
-    ...world.lambdaEmu.calls.entries.slice(marks.lambda).filter((c) => c.mutating).map((c) => c.operation),
-  ];
+  const start = worldForEachTest({ live: "blue", versions: 2 }, (w) => (world = w));
+  const { mark, mutationsSinceMark } = mutationTracker(() => world);
 
   /** The release up to the review: development on the candidate (flip's SMAPI side), then submit. */
   async function releaseInReview(colour: Colour, publicationMethod: "auto" | "manual"): Promise<void> {
-    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, colour) });
+    await pointDevelopmentAt(world, colour);
     await submit({ publicationMethod }, deps(world));
   }
 
@@ -136,7 +90,7 @@ describe("finish", () => {
   });
 
   it("refuses (exit 3) a release that was never submitted, rather than abandon it", async () => {
-    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "green") });
+    await pointDevelopmentAt(world, "green");
     const error = await failure(finish({ publish: false }, deps(world)));
     expect(error.exitCode).toBe(ExitCode.Refused);
     expect(error.message).toMatch(/not been published.*npm run submit.*flip -- --to latest/);
@@ -157,16 +111,7 @@ describe("finish", () => {
   it("exits 2 off a terminal without --yes, having changed nothing; --json prints JSON only", async () => {
     await releaseInReview("green", "auto");
     world.smapiEmu.passCertification();
-    const run = async (argv: string[]) => {
-      const stdout = capture();
-      const stderr = capture();
-      const saved = { ...process.env };
-      Object.assign(process.env, world.env);
-      const code = await main(argv, { env: process.env, stdout, stderr, stdin: Object.assign(new PassThrough(), { isTTY: false }) }).finally(() => {
-        process.env = saved;
-      });
-      return { code, stdout: stdout.text(), stderr: stderr.text() };
-    };
+    const run = (argv: string[]) => runScript(world, main, argv);
     mark();
     const refused = await run([]);
     expect(refused.code).toBe(ExitCode.Usage);

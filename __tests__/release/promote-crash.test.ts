@@ -1,29 +1,22 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { runCommand } from "../../lib/cli";
 import { ExitCode } from "../../lib/errors";
-import { promote, type PromoteDeps } from "../../lib/release/commands/promote";
+import { promote } from "../../lib/release/commands/promote";
 import { previousVersionOf, promotionRecord } from "../../lib/release/model";
 import { versionDescription } from "../../lib/release/steps/publish";
-import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld } from "../helpers/release-world";
+import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { cappedClock, releaseDeps, runRelease, TEST_COMMIT as COMMIT, within } from "../helpers/release-run";
 
 /**
  * Invariant 6 for promote: a run that fails at any step, run again,
  * converges to the end state of a run that was never disturbed.
  */
 
-const COMMIT = "3f9c2a1d0b7e";
 // A fixed "now" makes the version and alias descriptions predictable; sleeps are real but short.
 const NOW = Date.parse("2026-11-25T10:00:00.000Z");
-const clock = { now: () => NOW, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
+const clock = cappedClock(10, () => NOW);
 
-function depsOf(world: ReleaseWorld, lambda: LambdaClient = world.lambda): PromoteDeps {
-  return { lambda, smapi: world.smapi, config: world.config, output: world.output, clock, resolveCommit: async () => COMMIT, confirm: async () => true };
-}
-
-async function run(world: ReleaseWorld, lambda?: LambdaClient): Promise<{ code: number; stderr: string }> {
-  let stderr = "";
-  const io = { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } };
-  const code = await runCommand("promote", io, async () => void (await promote({ yes: true }, depsOf(world, lambda))));
+async function run(world: ReleaseWorld, lambda: LambdaClient = world.lambda): Promise<{ code: number; stderr: string }> {
+  const { code, stderr } = await runRelease("promote", () => promote({ yes: true }, releaseDeps(world, { lambda, clock })));
   return { code, stderr };
 }
 
@@ -44,16 +37,7 @@ function fragileClient(world: ReleaseWorld): LambdaClient {
   return new LambdaClient({ region: world.lambdaEmu.region, endpoint: world.lambdaEmu.url, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
 }
 
-async function withWorld<T>(test: (world: ReleaseWorld) => Promise<T>): Promise<T> {
-  const world = await startReleaseWorld({ live: "blue" });
-  try {
-    const result = await test(world);
-    world.smapiEmu.assertNoSpecViolations();
-    return result;
-  } finally {
-    await world.close();
-  }
-}
+const withWorld = (test: (world: ReleaseWorld) => Promise<void>) => within({ live: "blue" }, test);
 
 describe("promote after a crash converges to the undisturbed end state", () => {
   let undisturbed: ReturnType<typeof endState>;

@@ -1,8 +1,7 @@
 import { UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
 import { Readable } from "node:stream";
-import { runCommand } from "../../lib/cli";
 import { ExitCode } from "../../lib/errors";
-import { promote, type PromoteDeps, type PromoteResult } from "../../lib/release/commands/promote";
+import { promote } from "../../lib/release/commands/promote";
 import { confirmer } from "../../lib/release/confirm";
 import { DryRunPlan } from "../../lib/release/deps";
 import { withEndpoint } from "../../lib/release/endpoints";
@@ -10,42 +9,12 @@ import { previousVersionOf } from "../../lib/release/model";
 import { streamOutput } from "../../lib/output";
 import { main, PROMOTE_HELP } from "../../scripts/promote";
 import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../emulators/lambda";
-import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
-
-const quickClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
-
-function depsOf(world: ReleaseWorld, extra: Partial<PromoteDeps> = {}): PromoteDeps {
-  return {
-    lambda: world.lambda,
-    smapi: world.smapi,
-    config: world.config,
-    output: world.output,
-    clock: quickClock,
-    resolveCommit: async () => "3f9c2a1d0b7e",
-    confirm: async () => true,
-    ...extra,
-  };
-}
+import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { capture, releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
 
 /** Runs promote as the script does: the exit code, what it said on stderr, and its result. */
-async function runPromote(world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<PromoteDeps> = {}) {
-  let stderr = "";
-  let result: PromoteResult | undefined;
-  const code = await runCommand("promote", { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } }, async () => {
-    result = await promote(options, depsOf(world, extra));
-  });
-  return { code, stderr, result };
-}
-
-async function within(options: ReleaseWorldOptions, test: (world: ReleaseWorld) => Promise<void>): Promise<void> {
-  const world = await startReleaseWorld(options);
-  try {
-    await test(world);
-    world.smapiEmu.assertNoSpecViolations();
-  } finally {
-    await world.close();
-  }
-}
+const runPromote = (world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<CommandDeps> = {}) =>
+  runRelease("promote", () => promote(options, releaseDeps(world, extra)));
 
 const alias = (world: ReleaseWorld, name: string) => world.lambdaEmu.state.getAlias(FUNCTION_NAME, name);
 const mutatingOps = (world: ReleaseWorld) => world.lambdaEmu.calls.mutating().map((c) => c.operation);
@@ -209,30 +178,25 @@ describe("npm run promote", () => {
 });
 
 describe("scripts/promote.ts", () => {
-  const sink = () => {
-    const out = { text: "", write: (t: string) => ((out.text += t), true) };
-    return out;
-  };
-
   it("prints its help, and refuses unknown options with the help (exit 2)", async () => {
-    const stdout = sink();
-    expect(await main(["--help"], { env: {}, stdout, stderr: sink() })).toBe(ExitCode.Ok);
-    expect(stdout.text).toBe(PROMOTE_HELP);
-    const stderr = sink();
-    expect(await main(["--force"], { env: {}, stdout: sink(), stderr })).toBe(ExitCode.Usage);
-    expect(stderr.text).toContain("Usage: npm run promote");
+    const stdout = capture();
+    expect(await main(["--help"], { env: {}, stdout, stderr: capture() })).toBe(ExitCode.Ok);
+    expect(stdout.text()).toBe(PROMOTE_HELP);
+    const stderr = capture();
+    expect(await main(["--force"], { env: {}, stdout: capture(), stderr })).toBe(ExitCode.Usage);
+    expect(stderr.text()).toContain("Usage: npm run promote");
   });
 
   it("with --json prints only the result on standard output", () =>
     within({ live: "green" }, async (world) => {
-      const stdout = sink();
-      const stderr = sink();
+      const stdout = capture();
+      const stderr = capture();
       // Wired like releaseDepsFromEnv (console output), but pointed at the emulators.
       const code = await main(["--yes", "--json"], { env: world.env, stdout, stderr }, {
-        wire: () => ({ ...depsOf(world), output: streamOutput({ stdout: stdout as never, stderr: stderr as never }) }),
+        wire: () => ({ ...releaseDeps(world), output: streamOutput({ stdout: stdout as never, stderr: stderr as never }) }),
       });
       expect(code).toBe(ExitCode.Ok);
-      expect(JSON.parse(stdout.text)).toMatchObject({ outcome: "promoted", alias: "green", fromVersion: "1", toVersion: "2" });
-      expect(stderr.text).toContain("Promoted: live alias green is now on version 2");
+      expect(JSON.parse(stdout.text())).toMatchObject({ outcome: "promoted", alias: "green", fromVersion: "1", toVersion: "2" });
+      expect(stderr.text()).toContain("Promoted: live alias green is now on version 2");
     }));
 });

@@ -1,60 +1,25 @@
 import { PassThrough } from "node:stream";
-import type { Clock } from "../../lib/clock";
-import { ExitCode, PipelineError } from "../../lib/errors";
+import { ExitCode } from "../../lib/errors";
 import { finish } from "../../lib/release/commands/finish";
 import { rollbackRelease } from "../../lib/release/commands/rollback-release";
 import { submit } from "../../lib/release/commands/submit";
 import { confirmer } from "../../lib/release/confirm";
 import { DryRunPlan } from "../../lib/release/deps";
 import { aliasArn, type Colour } from "../../lib/release/model";
-import { readReleaseState } from "../../lib/release/read-state";
-import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
 import { codePackage } from "../emulators/lambda/state";
 import { makeZip } from "../emulators/lambda";
-import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld } from "../helpers/release-world";
-
-const fastClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))) };
-
-function deps(world: ReleaseWorld, dryRun?: DryRunPlan) {
-  return {
-    lambda: world.lambda,
-    smapi: world.smapi,
-    config: world.config,
-    output: world.output,
-    clock: fastClock,
-    confirm: async () => true,
-    ...(dryRun ? { dryRun } : {}),
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PipelineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PipelineError) return error;
-    throw error;
-  }
-  throw new Error("expected the command to fail");
-}
+import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, worldForEachTest } from "../helpers/release-run";
 
 describe("rollback --release", () => {
   let world: ReleaseWorld;
   let released = "";
+  worldForEachTest({ live: "blue" }, (w) => (world = w));
   beforeEach(async () => {
-    world = await startReleaseWorld({ live: "blue" });
     released = await release("green");
   });
-  afterEach(async () => {
-    world.smapiEmu.assertNoSpecViolations();
-    await world.close();
-  });
 
-  let marks = { smapi: 0, lambda: 0 };
-  const mark = () => void (marks = { smapi: world.smapiEmu.calls.length, lambda: world.lambdaEmu.calls.entries.length });
-  const mutationsSinceMark = () => [
-    ...world.smapiEmu.calls.slice(marks.smapi).filter((c) => c.mutating).map((c) => c.operation),
-    ...world.lambdaEmu.calls.entries.slice(marks.lambda).filter((c) => c.mutating).map((c) => c.operation),
-  ];
+  const { mark, mutationsSinceMark } = mutationTracker(() => world);
 
   /** Flip's Lambda side, out of band: a new version on the candidate alias. */
   function moveAlias(colour: Colour): string {
@@ -66,7 +31,7 @@ describe("rollback --release", () => {
   /** A whole release on `colour`: new code on the alias, development on it, submit, pass, finish. Returns the new Lambda version. */
   async function release(colour: Colour): Promise<string> {
     const version = moveAlias(colour);
-    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, colour) });
+    await pointDevelopmentAt(world, colour);
     await submit({ publicationMethod: "auto" }, deps(world));
     world.smapiEmu.passCertification();
     await finish({ publish: false }, deps(world));
@@ -104,7 +69,7 @@ describe("rollback --release", () => {
   });
 
   it("refuses (exit 3) when development points at the previous colour (a flip is under way)", async () => {
-    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "blue") });
+    await pointDevelopmentAt(world, "blue");
     const error = await failure(rollbackRelease({}, deps(world)));
     expect(error.exitCode).toBe(ExitCode.Refused);
     expect(error.message).toMatch(/development points at the blue alias/);
@@ -112,7 +77,7 @@ describe("rollback --release", () => {
 
   it("refuses (exit 3) after a later release was submitted, even one that failed", async () => {
     world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1"); // as if flip had not published anything new
-    await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "blue") });
+    await pointDevelopmentAt(world, "blue");
     await submit({ publicationMethod: "manual" }, deps(world));
     world.smapiEmu.failCertification();
     const error = await failure(rollbackRelease({}, deps(world)));

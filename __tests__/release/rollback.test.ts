@@ -1,64 +1,28 @@
 import { Readable } from "node:stream";
-import { runCommand } from "../../lib/cli";
 import { ExitCode } from "../../lib/errors";
-import { promote, type PromoteDeps } from "../../lib/release/commands/promote";
-import { ROLLBACK_HELP, rollback, rolledBackTo, type RollbackResult } from "../../lib/release/commands/rollback";
+import { promote } from "../../lib/release/commands/promote";
+import { ROLLBACK_HELP, rollback, rolledBackTo } from "../../lib/release/commands/rollback";
 import { confirmer } from "../../lib/release/confirm";
 import { DryRunPlan } from "../../lib/release/deps";
 import { previousVersionOf } from "../../lib/release/model";
 import { alexaSkillHandler, functionError, type InvokeContext } from "../emulators/lambda";
-import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
 
-const quickClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
+const runRollback = (world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<CommandDeps> = {}) =>
+  runRelease("rollback", () => rollback(options, releaseDeps(world, extra)));
 
-function depsOf(world: ReleaseWorld, extra: Partial<PromoteDeps> = {}): PromoteDeps {
-  return {
-    lambda: world.lambda,
-    smapi: world.smapi,
-    config: world.config,
-    output: world.output,
-    clock: quickClock,
-    resolveCommit: async () => "3f9c2a1d0b7e",
-    confirm: async () => true,
-    ...extra,
-  };
-}
-
-function io() {
-  const out = { stderr: "", io: { env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => ((out.stderr += t), true) } } };
-  return out;
-}
-
-async function runRollback(world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<PromoteDeps> = {}) {
-  const sink = io();
-  let result: RollbackResult | undefined;
-  const code = await runCommand("rollback", sink.io, async () => {
-    result = await rollback(options, depsOf(world, extra));
-  });
-  return { code, stderr: sink.stderr, result };
-}
-
-async function runPromote(world: ReleaseWorld): Promise<number> {
-  const sink = io();
-  return runCommand("promote", sink.io, async () => void (await promote({ yes: true }, depsOf(world))));
-}
+const runPromote = async (world: ReleaseWorld): Promise<number> => (await runRelease("promote", () => promote({ yes: true }, releaseDeps(world)))).code;
 
 /** A world where blue was promoted from version 1 to 2; `behaviour` decides how versions answer. */
-async function promoted(test: (world: ReleaseWorld) => Promise<void>, behaviour: { fails?: (ctx: InvokeContext) => boolean } = {}, options: ReleaseWorldOptions = {}) {
-  const world = await startReleaseWorld({
-    live: "blue",
-    ...options,
-    lambda: { invoke: (ctx) => (behaviour.fails?.(ctx) ? functionError("Unable to import module 'lambda_function'", "Runtime.ImportModuleError") : alexaSkillHandler(ctx)) },
-  });
-  try {
+function promoted(test: (world: ReleaseWorld) => Promise<void>, behaviour: { fails?: (ctx: InvokeContext) => boolean } = {}, options: ReleaseWorldOptions = {}) {
+  const lambda = { invoke: (ctx: InvokeContext) => (behaviour.fails?.(ctx) ? functionError("Unable to import module 'lambda_function'", "Runtime.ImportModuleError") : alexaSkillHandler(ctx)) };
+  return within({ live: "blue", ...options, lambda }, async (world) => {
     expect(await runPromote(world)).toBe(ExitCode.Ok);
     expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").functionVersion).toBe("2");
     world.lambdaEmu.calls.clear();
     await test(world);
-    world.smapiEmu.assertNoSpecViolations();
-  } finally {
-    await world.close();
-  }
+  });
 }
 
 const blue = (world: ReleaseWorld) => world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
@@ -97,17 +61,13 @@ describe("npm run rollback (the live alias)", () => {
       expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(3);
     }));
 
-  it("refuses (exit 3) when the live alias records no previous version", async () => {
-    const world = await startReleaseWorld({ live: "green" });
-    try {
+  it("refuses (exit 3) when the live alias records no previous version", () =>
+    within({ live: "green" }, async (world) => {
       const { code, stderr } = await runRollback(world);
       expect(code).toBe(ExitCode.Refused);
       expect(stderr).toMatch(/the live alias green \(version 1\) records no previous version in its description \(it is empty\), so there is nothing to roll back to/);
       expect(world.lambdaEmu.calls.mutating()).toEqual([]);
-    } finally {
-      await world.close();
-    }
-  });
+    }));
 
   it("refuses to move to a previous version that fails its smoke test (exit 1), leaving the alias alone", () => {
     let brokenV1 = false;

@@ -2,23 +2,16 @@ import { status } from "../../lib/release/commands/status";
 import { renderStatus } from "../../lib/release/render-status";
 import { systemClock } from "../../lib/clock";
 import { main } from "../../scripts/status";
-import { startReleaseWorld, type ReleaseWorld } from "../helpers/release-world";
+import type { ReleaseWorld } from "../helpers/release-world";
+import { capture, runScript, worldForEachTest } from "../helpers/release-run";
 
 function deps(world: ReleaseWorld) {
   return { ...world, clock: systemClock };
 }
 
-function capture() {
-  let text = "";
-  return { write: (chunk: string) => ((text += chunk), true), text: () => text };
-}
-
 describe("status", () => {
   let world: ReleaseWorld;
-  beforeEach(async () => {
-    world = await startReleaseWorld({ live: "blue", versions: 2 });
-  });
-  afterEach(() => world.close());
+  worldForEachTest({ live: "blue", versions: 2 }, (w) => (world = w));
 
   it("reports aliases, stages, colours, certification and the next step", async () => {
     const report = await status(deps(world));
@@ -54,18 +47,11 @@ describe("status", () => {
   });
 
   it("runs from the command line with --json, and never prints the credentials", async () => {
-    const stdout = capture();
-    const stderr = capture();
-    // The AWS SDK reads its credentials and endpoint from the process environment itself.
-    const saved = { ...process.env };
-    Object.assign(process.env, world.env);
-    const code = await main(["--json"], { env: process.env, stdout, stderr }).finally(() => {
-      process.env = saved;
-    });
-    expect(stderr.text()).toBe("");
+    const { code, stdout, stderr } = await runScript(world, main, ["--json"]);
+    expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(JSON.parse(stdout.text())).toMatchObject({ liveColour: "blue", candidateColour: "green" });
-    for (const secret of [world.env.ASK_LWA_CLIENT_SECRET, world.env.ASK_REFRESH_TOKEN]) expect(stdout.text()).not.toContain(secret);
+    expect(JSON.parse(stdout)).toMatchObject({ liveColour: "blue", candidateColour: "green" });
+    for (const secret of [world.env.ASK_LWA_CLIENT_SECRET, world.env.ASK_REFRESH_TOKEN]) expect(stdout).not.toContain(secret);
   });
 
   it("exits 2 naming every missing credential", async () => {

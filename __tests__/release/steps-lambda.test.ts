@@ -7,33 +7,13 @@ import { alexaStatement, checkAlexaPermission } from "../../lib/release/steps/pe
 import { PLANNED_VERSION, publishLatest, versionDescription } from "../../lib/release/steps/publish";
 import { SmokeTestFailed, alexaResponseProblems, smokeTest } from "../../lib/release/steps/smoke-test";
 import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../emulators/lambda";
-import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { failure, releaseDeps, within } from "../helpers/release-run";
 
+/** A full commit SHA, as CodeBuild gives it: descriptions carry its first 7 characters. */
 const COMMIT = "3f9c2a1d0b7e4c5f6a8b9c0d1e2f3a4b5c6d7e8f";
-/** Real time, but waits of at most 10 ms: the emulator's updates take tens of milliseconds. */
-const quickClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 10))) };
 
-function depsOf(world: ReleaseWorld, extra: Partial<ReleaseDeps> = {}): ReleaseDeps {
-  return { lambda: world.lambda, smapi: world.smapi, config: world.config, output: world.output, clock: quickClock, resolveCommit: async () => COMMIT, ...extra };
-}
-
-async function within(options: ReleaseWorldOptions, test: (world: ReleaseWorld) => Promise<void>): Promise<void> {
-  const world = await startReleaseWorld(options);
-  try {
-    await test(world);
-  } finally {
-    await world.close();
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { exitCode?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { exitCode?: number };
-  }
-  throw new Error("expected a rejection");
-}
+const depsOf = (world: ReleaseWorld, extra: Partial<ReleaseDeps> = {}): ReleaseDeps => releaseDeps(world, { resolveCommit: async () => COMMIT, ...extra });
 
 describe("publishLatest", () => {
   it("waits for an update in progress, then publishes with the CodeSha256 and RevisionId read and a description of the date and commit", () =>
@@ -69,7 +49,7 @@ describe("publishLatest", () => {
     within({ lambda: { updateDurationMs: 0 } }, async (world) => {
       world.lambdaEmu.state.failNextUpdate(FUNCTION_NAME, "Lambda was unable to decrypt the environment variables.", "KMSAccessDenied");
       await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: makeZip({ "x.py": "x" }) }));
-      const error = await rejection(publishLatest(depsOf(world), { names: world.names }));
+      const error = await failure(publishLatest(depsOf(world), { names: world.names }));
       expect(error.exitCode).toBe(ExitCode.Failed);
       expect(error.message).toMatch(/last update .* failed \(KMSAccessDenied: Lambda was unable to decrypt/);
       expect(world.lambdaEmu.calls.mutating().map((c) => c.operation)).toEqual(["UpdateFunctionCode"]);
@@ -80,7 +60,7 @@ describe("publishLatest", () => {
       const read = await world.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FUNCTION_NAME }));
       await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: makeZip({ "y.py": "y" }) }));
       const latest = { codeSha256: read.CodeSha256 ?? "", revisionId: read.RevisionId ?? "", lastUpdateStatus: "Successful", lastModified: "" };
-      const error = await rejection(publishLatest(depsOf(world), { names: world.names, latest }));
+      const error = await failure(publishLatest(depsOf(world), { names: world.names, latest }));
       expect(error.exitCode).toBe(ExitCode.Conflict);
       expect(error.message).toMatch(/\$LATEST changed after it was read/);
       expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(2);
@@ -115,7 +95,7 @@ describe("moveAlias", () => {
     within({ versions: 3 }, async (world) => {
       const blue = await readAlias(world.lambda, FUNCTION_NAME, "blue");
       world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "3"); // another operator, after our read
-      const error = await rejection(moveAlias(depsOf(world), { alias: blue!, toVersion: "2" }));
+      const error = await failure(moveAlias(depsOf(world), { alias: blue!, toVersion: "2" }));
       expect(error.exitCode).toBe(ExitCode.Conflict);
       expect(error.message).toMatch(/Alias blue was changed by someone else after it was read at version 1: it now points at version 3/);
       expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").functionVersion).toBe("3");
@@ -154,15 +134,15 @@ describe("smokeTest", () => {
         },
       },
       async (world) => {
-        const garbage = await rejection(smokeTest(depsOf(world), { qualifier: "2" }));
+        const garbage = await failure(smokeTest(depsOf(world), { qualifier: "2" }));
         expect(garbage).toBeInstanceOf(SmokeTestFailed);
         expect(garbage.exitCode).toBe(ExitCode.Failed);
         expect(garbage.message).toBe('Version 2 failed its smoke test (a LaunchRequest): it has no "version" string; it has no "response" object.');
-        const raised = await rejection(smokeTest(depsOf(world), { qualifier: "3" }));
+        const raised = await failure(smokeTest(depsOf(world), { qualifier: "3" }));
         expect(raised.message).toBe("Version 3 failed its smoke test (a LaunchRequest): the function failed with AttributeError: 'NoneType' object has no attribute 'get'.");
-        const silent = await rejection(smokeTest(depsOf(world), { qualifier: "4" }));
+        const silent = await failure(smokeTest(depsOf(world), { qualifier: "4" }));
         expect(silent.message).toContain("PlainText without text");
-        const missing = await rejection(smokeTest(depsOf(world), { qualifier: "9" }));
+        const missing = await failure(smokeTest(depsOf(world), { qualifier: "9" }));
         expect(missing.message).toMatch(/BostonInfoSkill:9 does not exist/);
       },
     ));
@@ -192,14 +172,14 @@ describe("checkAlexaPermission", () => {
         await expect(checkAlexaPermission(deps, qualifier ? { qualifier } : {})).resolves.toEqual({ statementId: expect.stringMatching(/^AlexaSkillsKit/) });
       }
       world.lambdaEmu.state.setAlias(FUNCTION_NAME, "orange", "1");
-      const none = await rejection(checkAlexaPermission(deps, { qualifier: "orange" }));
+      const none = await failure(checkAlexaPermission(deps, { qualifier: "orange" }));
       expect(none.exitCode).toBe(ExitCode.Refused);
       expect(none.message).toMatch(/Alexa may not invoke BostonInfoSkill:orange .*no resource policy.*npx cdktf deploy/);
 
       world.lambdaEmu.state.addPermission(FUNCTION_NAME, "orange", {
         StatementId: "other-skill", Action: "lambda:InvokeFunction", Principal: "alexa-appkit.amazon.com", EventSourceToken: "amzn1.ask.skill.other",
       });
-      const other = await rejection(checkAlexaPermission(deps, { qualifier: "orange" }));
+      const other = await failure(checkAlexaPermission(deps, { qualifier: "orange" }));
       expect(other.message).toContain("scoped to other skills (amzn1.ask.skill.other)");
       expect(world.lambdaEmu.calls.mutating()).toEqual([]);
     }));

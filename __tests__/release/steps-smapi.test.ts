@@ -3,8 +3,7 @@
  * ask-smapi-sdk: moving the development endpoint, Alexa's simulation, the
  * skill validations and the submission.
  */
-import type { Clock } from "../../lib/clock";
-import { ExitCode, PipelineError } from "../../lib/errors";
+import { ExitCode } from "../../lib/errors";
 import { DryRunPlan } from "../../lib/release/deps";
 import { aliasArn } from "../../lib/release/model";
 import { readReleaseState } from "../../lib/release/read-state";
@@ -12,25 +11,9 @@ import { submitForCertification } from "../../lib/release/steps/certify";
 import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
 import { confirmAlexaReaches } from "../../lib/release/steps/simulate";
 import { runSkillValidations } from "../../lib/release/steps/validate-skill";
-import { DEFAULT_FUNCTION_ARN, failedValidation, fixtureManifest, smapiClient, type JsonObject } from "../emulators/smapi";
-import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
-
-/** Real time, short sleeps: the emulators run on the real clock, and polls need not wait long. */
-const fastClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))) };
-
-function deps(world: ReleaseWorld, dryRun?: DryRunPlan) {
-  return { lambda: world.lambda, smapi: world.smapi, config: world.config, output: world.output, clock: fastClock, ...(dryRun ? { dryRun } : {}) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PipelineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PipelineError) return error;
-    throw error;
-  }
-  throw new Error("expected the step to fail");
-}
+import { DEFAULT_FUNCTION_ARN, failedValidation, fixtureManifest, type JsonObject } from "../emulators/smapi";
+import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { failure, fastDeps as deps, otherOperatorPointsDevelopmentAt, worldForEachTest } from "../helpers/release-run";
 
 /** A development manifest with NA and EU overrides, all on the unqualified function. */
 function manifestWithRegions(arn: string): JsonObject {
@@ -42,15 +25,7 @@ function manifestWithRegions(arn: string): JsonObject {
 
 describe("SMAPI release steps", () => {
   let world: ReleaseWorld;
-  async function start(options: ReleaseWorldOptions = {}): Promise<void> {
-    await world?.close();
-    world = await startReleaseWorld({ live: "blue", ...options });
-  }
-  beforeEach(() => start());
-  afterEach(async () => {
-    world.smapiEmu.assertNoSpecViolations();
-    await world.close();
-  });
+  const start = worldForEachTest({ live: "blue" }, (w) => (world = w));
 
   const smapiMutations = () => world.smapiEmu.calls.filter((c) => c.mutating).map((c) => c.operation);
 
@@ -83,11 +58,8 @@ describe("SMAPI release steps", () => {
     it("reports a manifest changed since it was read (stale ETag) as exit 4, and does not overwrite it", async () => {
       const green = aliasArn(world.names, "green");
       const state = await readReleaseState(deps(world));
-      const other = smapiClient(world.smapiEmu, { refreshToken: world.smapiEmu.lwa.issueRefreshToken() });
-      world.smapiEmu.faults.beforeNext("updateSkillManifestV1", async () => {
-        await other.updateSkillManifestV1(world.config.skill.id, "development", fixtureManifest(green), state.manifests.development.etag);
-        await new Promise((resolve) => setTimeout(resolve, 40)); // applied before our PUT is handled
-      });
+      // Applied before our PUT is handled.
+      otherOperatorPointsDevelopmentAt(world, green, { before: "updateSkillManifestV1", etag: state.manifests.development.etag, settleMs: 40 });
       const error = await failure(setDevelopmentEndpoint(deps(world), { state, uri: aliasArn(world.names, "blue") }));
       expect(error.exitCode).toBe(ExitCode.Conflict);
       expect(error.message).toMatch(/changed since it was read \(412/);
@@ -97,12 +69,8 @@ describe("SMAPI release steps", () => {
     it("treats a 412 as success when its own earlier attempt had landed", async () => {
       const blue = aliasArn(world.names, "blue");
       const state = await readReleaseState(deps(world));
-      const other = smapiClient(world.smapiEmu, { refreshToken: world.smapiEmu.lwa.issueRefreshToken() });
       // As if the HTTP layer had repeated our PUT after the first one landed.
-      world.smapiEmu.faults.beforeNext("updateSkillManifestV1", async () => {
-        await other.updateSkillManifestV1(world.config.skill.id, "development", fixtureManifest(blue), state.manifests.development.etag);
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      });
+      otherOperatorPointsDevelopmentAt(world, blue, { before: "updateSkillManifestV1", etag: state.manifests.development.etag, settleMs: 40 });
       const result = await setDevelopmentEndpoint(deps(world), { state, uri: blue });
       expect(result.outcome).toBe("updated");
       expect(result.development.etag).toBe(world.smapiEmu.manifestETag("development"));
@@ -113,10 +81,7 @@ describe("SMAPI release steps", () => {
     it("waits out another update in progress (409) and then reports it as a concurrent change", async () => {
       const green = aliasArn(world.names, "green");
       const state = await readReleaseState(deps(world));
-      const other = smapiClient(world.smapiEmu, { refreshToken: world.smapiEmu.lwa.issueRefreshToken() });
-      world.smapiEmu.faults.beforeNext("updateSkillManifestV1", async () => {
-        await other.updateSkillManifestV1(world.config.skill.id, "development", fixtureManifest(green), state.manifests.development.etag);
-      });
+      otherOperatorPointsDevelopmentAt(world, green, { before: "updateSkillManifestV1", etag: state.manifests.development.etag });
       const error = await failure(setDevelopmentEndpoint(deps(world), { state, uri: aliasArn(world.names, "blue") }));
       expect(error.exitCode).toBe(ExitCode.Conflict);
       expect(error.message).toMatch(/409/);

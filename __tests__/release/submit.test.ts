@@ -1,70 +1,20 @@
-import { PassThrough } from "node:stream";
-import type { Clock } from "../../lib/clock";
-import { ExitCode, PipelineError } from "../../lib/errors";
+import { ExitCode } from "../../lib/errors";
 import { submit, type SubmitOptions } from "../../lib/release/commands/submit";
 import { DryRunPlan } from "../../lib/release/deps";
-import { aliasArn, type Colour } from "../../lib/release/model";
-import { readReleaseState } from "../../lib/release/read-state";
-import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
 import { main } from "../../scripts/submit";
-import { failedValidation, fixtureManifest, smapiClient } from "../emulators/smapi";
+import { failedValidation } from "../emulators/smapi";
 import { functionError } from "../emulators/lambda";
-import { startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+import type { ReleaseWorld } from "../helpers/release-world";
+import { failure, fastDeps as deps, mutationTracker, otherOperatorPointsDevelopmentAt, pointDevelopmentAt, runScript, worldForEachTest } from "../helpers/release-run";
 
-const fastClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))) };
 const MANUAL: SubmitOptions = { publicationMethod: "manual" };
-
-function deps(world: ReleaseWorld, dryRun?: DryRunPlan) {
-  return {
-    lambda: world.lambda,
-    smapi: world.smapi,
-    config: world.config,
-    output: world.output,
-    clock: fastClock,
-    confirm: async () => true,
-    ...(dryRun ? { dryRun } : {}),
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PipelineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PipelineError) return error;
-    throw error;
-  }
-  throw new Error("expected the command to fail");
-}
-
-function capture() {
-  let text = "";
-  return { write: (chunk: string) => ((text += chunk), true), text: () => text };
-}
-
-/** What flip will do on the SMAPI side: point development at the candidate (the test's stand-in for flip). */
-async function pointDevelopmentAt(world: ReleaseWorld, colour: Colour): Promise<void> {
-  await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, colour) });
-}
 
 describe("submit", () => {
   let world: ReleaseWorld;
-  async function start(options: ReleaseWorldOptions = {}): Promise<void> {
-    await world?.close();
-    world = await startReleaseWorld({ live: "blue", versions: 2, ...options });
-  }
-  beforeEach(() => start());
-  afterEach(async () => {
-    world.smapiEmu.assertNoSpecViolations();
-    await world.close();
-  });
+  const start = worldForEachTest({ live: "blue", versions: 2 }, (w) => (world = w));
 
   /** Mutating calls in both emulators since `mark()`. */
-  let marks = { smapi: 0, lambda: 0 };
-  const mark = () => void (marks = { smapi: world.smapiEmu.calls.length, lambda: world.lambdaEmu.calls.entries.length });
-  const mutationsSinceMark = () => [
-    ...world.smapiEmu.calls.slice(marks.smapi).filter((c) => c.mutating).map((c) => c.operation),
-    ...world.lambdaEmu.calls.entries.slice(marks.lambda).filter((c) => c.mutating).map((c) => c.operation),
-  ];
+  const { mark, mutationsSinceMark } = mutationTracker(() => world);
 
   it("refuses (exit 3) while development is on $LATEST, changing nothing", async () => {
     mark();
@@ -149,11 +99,7 @@ describe("submit", () => {
 
   it("reports (exit 4) a development endpoint changed between the check and the submission", async () => {
     await pointDevelopmentAt(world, "green");
-    const other = smapiClient(world.smapiEmu, { refreshToken: world.smapiEmu.lwa.issueRefreshToken() });
-    world.smapiEmu.faults.beforeNext("submitSkillForCertificationV1", async () => {
-      await other.updateSkillManifestV1(world.config.skill.id, "development", fixtureManifest(world.names.functionArn));
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    });
+    otherOperatorPointsDevelopmentAt(world, world.names.functionArn, { before: "submitSkillForCertificationV1", settleMs: 40 });
     const error = await failure(submit(MANUAL, deps(world)));
     expect(error.exitCode).toBe(ExitCode.Conflict);
     expect(error.message).toMatch(/Withdraw the submission/);
@@ -170,18 +116,7 @@ describe("submit", () => {
   });
 
   describe("from the command line", () => {
-    async function run(argv: string[]) {
-      const stdout = capture();
-      const stderr = capture();
-      const stdin = Object.assign(new PassThrough(), { isTTY: false });
-      // The AWS SDK reads its endpoint and credentials from the process environment itself.
-      const saved = { ...process.env };
-      Object.assign(process.env, world.env);
-      const code = await main(argv, { env: process.env, stdout, stderr, stdin }).finally(() => {
-        process.env = saved;
-      });
-      return { code, stdout: stdout.text(), stderr: stderr.text() };
-    }
+    const run = (argv: string[]) => runScript(world, main, argv);
 
     it("exits 2 off a terminal without --yes, having changed nothing", async () => {
       await pointDevelopmentAt(world, "green");

@@ -4,19 +4,30 @@ import { confirmer, type Confirm } from "./confirm";
 import type { ReleaseDeps } from "./deps";
 import { releaseDepsFromEnv } from "./wire";
 
+type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+/** Where a person answers a confirmation. */
+export type ConfirmInput = NodeJS.ReadableStream & { isTTY?: boolean };
+
+/** What a release command reads and writes; `stdin` stands in for standard input (tests, the sandbox). */
+export type ReleaseIO = CommandIO & { stdin?: ConfirmInput };
+
 /** The options every release command has. */
 export const COMMON_OPTIONS = {
   yes: { type: "boolean", short: "y", default: false },
   "dry-run": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
-} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+} as const satisfies OptionsConfig;
+
+/** The parsed values of the common options and a command's own. */
+export type ReleaseValues<O extends OptionsConfig> = ReturnType<typeof parseArguments<typeof COMMON_OPTIONS & O>>["values"];
 
 export interface ReleaseMainOptions {
   /** How the dependencies are built; tests point them at the emulators. */
   wire?: (io: CommandIO, options: { dryRun: boolean }) => ReleaseDeps;
-  /** Where a person answers the confirmation (default: standard input). */
-  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Where a person answers the confirmation (default: `io.stdin`, else standard input). */
+  input?: ConfirmInput;
 }
 
 /** With --json, standard output carries only the JSON: the messages for people go to standard error. */
@@ -29,33 +40,34 @@ export function messagesToStderr(deps: ReleaseDeps): ReleaseDeps {
  * --help, wire the dependencies (configuration and credentials are checked
  * before any call), run, and print the result with --json.
  */
-export async function releaseMain<O extends NonNullable<ParseArgsConfig["options"]>, R>(
+export async function releaseMain<O extends OptionsConfig = {}, R = unknown>(
   spec: {
     name: string;
     help: string;
     options?: O;
     /** Checks the command's own arguments before anything is wired or read. */
-    check?: (values: Record<string, string | boolean | string[] | boolean[] | undefined>) => void;
-    run: (values: Record<string, string | boolean | string[] | boolean[] | undefined>, deps: ReleaseDeps & { confirm: Confirm }) => Promise<R>;
+    check?: (values: ReleaseValues<O>) => void;
+    run: (values: ReleaseValues<O>, deps: ReleaseDeps & { confirm: Confirm }) => Promise<R>;
+    /** Without --json, a dry run ends by saying that nothing was changed. */
+    noteDryRun?: boolean;
   },
   argv: string[],
-  io: CommandIO,
+  io: ReleaseIO,
   options: ReleaseMainOptions = {},
 ): Promise<number> {
   return runCommand(spec.name, io, async () => {
-    const { values } = parseArguments(argv, { ...COMMON_OPTIONS, ...(spec.options ?? {}) }, spec.help);
-    if (values.help) {
+    const parsed = parseArguments(argv, { ...COMMON_OPTIONS, ...spec.options } as typeof COMMON_OPTIONS & O, spec.help).values as ReleaseValues<O>;
+    const common = parsed as ReleaseValues<{}>;
+    if (common.help) {
       io.stdout.write(spec.help.endsWith("\n") ? spec.help : `${spec.help}\n`);
       return;
     }
-    spec.check?.(values as Record<string, string | boolean | undefined>);
-    const wired = (options.wire ?? releaseDepsFromEnv)(io, { dryRun: values["dry-run"] === true });
-    const deps = values.json ? messagesToStderr(wired) : wired;
-    const yes = values.yes === true;
-    const result = await spec.run(values as Record<string, string | boolean | undefined>, {
-      ...deps,
-      confirm: confirmer({ yes, ...(options.input ? { input: options.input } : {}) }),
-    });
-    if (values.json) deps.output.json(result);
+    spec.check?.(parsed);
+    const wired = (options.wire ?? releaseDepsFromEnv)(io, { dryRun: common["dry-run"] });
+    const deps = common.json ? messagesToStderr(wired) : wired;
+    const input = options.input ?? io.stdin;
+    const result = await spec.run(parsed, { ...deps, confirm: confirmer({ yes: common.yes, ...(input ? { input } : {}) }) });
+    if (common.json) deps.output.json(result);
+    else if (spec.noteDryRun && deps.dryRun) deps.output.info("Dry run: nothing was changed.");
   });
 }

@@ -1,12 +1,12 @@
 import type { v1 } from "ask-smapi-model";
 import { InvariantRefusal, OperationFailed } from "../../errors";
 import { smapiCall } from "../../smapi/errors";
-import { waitUntil } from "../../wait";
 import type { Confirm } from "../confirm";
 import { mutate, type ReleaseDeps } from "../deps";
 import { describeTarget, liveColour, stageTarget, type AliasView, type Colour } from "../model";
 import { readReleaseState, readStageManifest, type ObservedState } from "../read-state";
 import { smokeTest, SmokeTestFailed } from "../steps/smoke-test";
+import { waitForSmapiStatus } from "../steps/wait-smapi";
 
 /**
  * `npm run rollback -- --release`: the live skill goes back to the version
@@ -84,15 +84,6 @@ Options:
 
 Exit codes: 0 done or nothing to do; 1 the rollback failed; 2 bad usage or
 configuration; 3 refused; 4 a concurrent change.`;
-
-/** The options of node:util parseArgs for the dispatcher in scripts/rollback.ts. */
-export const ROLLBACK_RELEASE_ARGS = {
-  release: { type: "boolean", default: false },
-  "dry-run": { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  yes: { type: "boolean", default: false },
-  help: { type: "boolean", default: false },
-} as const;
 
 // Amazon's rollbacks take minutes.
 export const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
@@ -211,17 +202,12 @@ async function rollBack(deps: RollbackReleaseDeps, targetVersion: string, timeou
   const created = await smapiCall({ action: `starting the rollback to version ${targetVersion}`, skillId }, () => deps.smapi.rollbackSkillV1(skillId, { targetVersion }));
   const id = created.rollbackRequestId;
   if (!id) throw new OperationFailed("SMAPI accepted the rollback without giving its id; check the developer console.");
-  const done = await waitUntil({
+  const done = await waitForSmapiStatus(deps, {
     what: `the rollback to version ${targetVersion}`,
+    action: "reading the rollback's status",
+    skillId,
+    read: () => deps.smapi.getRollbackForSkillV1(skillId, id),
     timeoutMs,
-    clock: deps.clock,
-    output: deps.output,
-    initialDelayMs: 1000,
-    maxDelayMs: 15_000,
-    poll: async () => {
-      const now = await smapiCall({ action: "reading the rollback's status", skillId }, () => deps.smapi.getRollbackForSkillV1(skillId, id));
-      return { done: now.status !== "IN_PROGRESS", status: (now.status ?? "in progress").toLowerCase().replace("_", " "), value: now };
-    },
   });
   const errors = (done?.errors ?? []).map((e) => e.message).join("; ");
   if (done?.status === "INELIGIBLE") throw refuse(`Amazon found version ${targetVersion} ineligible${errors ? `: ${errors}` : ""}.`);

@@ -3,8 +3,8 @@ import { getValueFromHeader } from "ask-smapi-sdk";
 import { OperationFailed } from "../../errors";
 import { findCertificationInProgress } from "../../smapi/certification";
 import { smapiCall } from "../../smapi/errors";
-import { waitUntil } from "../../wait";
 import { mutate, type ReleaseDeps } from "../deps";
+import { waitForSmapiStatus } from "./wait-smapi";
 
 /**
  * Certification and publication: submitting the development stage for
@@ -101,19 +101,16 @@ export async function publishCertified(deps: CertifyDeps, options: { timeoutMs?:
   const timeoutMs = options.timeoutMs ?? PUBLICATION_TIMEOUT_MS;
   const status = await mutate(deps, "publish the certified version of the skill now and wait until it is live", async () => {
     await smapiCall({ action: "publishing the certified skill", skillId }, () => deps.smapi.publishSkillV1(skillId, language));
-    return waitUntil({
+    const done = await waitForSmapiStatus(deps, {
       what: "the publication",
+      action: "reading the publication's status",
+      skillId,
+      read: () => deps.smapi.getSkillPublicationsV1(skillId, language),
       timeoutMs,
-      clock: deps.clock,
-      output: deps.output,
-      initialDelayMs: 1000,
-      maxDelayMs: 15_000,
-      poll: async () => {
-        const now = await smapiCall({ action: "reading the publication's status", skillId }, () => deps.smapi.getSkillPublicationsV1(skillId, language));
-        const state = now.status ?? "IN_PROGRESS";
-        return { done: state !== "IN_PROGRESS" && state !== "SCHEDULED", status: state.toLowerCase().replace("_", " "), value: state };
-      },
+      // An answer without a status is still under way, like a scheduled publication.
+      pending: ["IN_PROGRESS", "SCHEDULED", undefined],
     });
+    return done?.status;
   });
   if (status === undefined) return { outcome: "planned" };
   if (status !== "SUCCEEDED") throw new OperationFailed(`Amazon's publication of the certified skill ended ${status}; check the developer console, then run the command again.`);

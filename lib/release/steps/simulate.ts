@@ -3,9 +3,9 @@ import type { Clock } from "../../clock";
 import { OperationFailed } from "../../errors";
 import type { Output } from "../../output";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
-import { waitUntil } from "../../wait";
 import { mutate, type ReleaseDeps } from "../deps";
 import { alexaResponseProblems } from "./smoke-test";
+import { waitForSmapiStatus } from "./wait-smapi";
 
 /**
  * The last check of a flip: ask Alexa itself, through SMAPI's simulation,
@@ -111,17 +111,14 @@ async function simulate(
   const id = started.id;
   if (!id) throw new OperationFailed("SMAPI started a simulation without giving its id.");
   if (started.status !== undefined && started.status !== "IN_PROGRESS") return started;
-  const done = await waitUntil({
+  const done = await waitForSmapiStatus(deps, {
     what: `the simulation of "${request.input.content}"`,
+    action: "reading the simulation's result",
+    skillId,
+    read: () => deps.smapi.getSkillSimulationV2(skillId, "development", id),
     timeoutMs,
-    clock: deps.clock,
-    output: deps.output,
     initialDelayMs: 500,
     maxDelayMs: 5000,
-    poll: async () => {
-      const now = await smapiCall({ action: "reading the simulation's result", skillId }, () => deps.smapi.getSkillSimulationV2(skillId, "development", id));
-      return { done: now.status !== "IN_PROGRESS", status: (now.status ?? "in progress").toLowerCase().replace("_", " "), value: now };
-    },
   });
   if (!done) throw new OperationFailed(`SMAPI reported no result for simulation ${id}.`);
   return done;

@@ -1,9 +1,8 @@
 import type { v1 } from "ask-smapi-model";
 import { OperationFailed } from "../../errors";
-import { smapiCall } from "../../smapi/errors";
-import { waitUntil } from "../../wait";
 import { mutate, type ReleaseDeps } from "../deps";
 import { retryWhileBusy } from "./simulate";
+import { waitForSmapiStatus } from "./wait-smapi";
 
 /**
  * SMAPI's skill validations: the checks Amazon runs before a submission
@@ -64,17 +63,12 @@ async function validate(deps: ValidateDeps, skillId: string, locales: string[], 
   );
   const id = started.id;
   if (!id) throw new OperationFailed("SMAPI started the skill validations without giving their id.");
-  const done = await waitUntil({
+  const done = await waitForSmapiStatus(deps, {
     what: "Amazon's skill validations",
+    action: "reading the skill validations",
+    skillId,
+    read: () => deps.smapi.getSkillValidationsV1(skillId, id, "development"),
     timeoutMs,
-    clock: deps.clock,
-    output: deps.output,
-    initialDelayMs: 1000,
-    maxDelayMs: 15_000,
-    poll: async () => {
-      const now = await smapiCall({ action: "reading the skill validations", skillId }, () => deps.smapi.getSkillValidationsV1(skillId, id, "development"));
-      return { done: now.status !== "IN_PROGRESS", status: (now.status ?? "in progress").toLowerCase().replace("_", " "), value: now };
-    },
   });
   if (!done) throw new OperationFailed(`SMAPI reported no result for validation ${id}.`);
   return done;
