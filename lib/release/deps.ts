@@ -14,7 +14,7 @@ export interface ReleaseDeps {
   config: EnvironmentConfig;
   output: Output;
   clock: Clock;
-  /** The commit a published version is described by (CODEBUILD_RESOLVED_SOURCE_VERSION, else git). */
+  /** The skill commit a published version is described by (SKILL_COMMIT or CODEBUILD_RESOLVED_SOURCE_VERSION; see wire.ts). */
   resolveCommit?: () => Promise<string | undefined>;
   /** Set for --dry-run: mutating calls are listed here instead of made. */
   dryRun?: DryRunPlan;

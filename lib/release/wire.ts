@@ -1,6 +1,5 @@
 import { loadEnvironment } from "../../config";
 import { createLambdaClient } from "../aws/lambda-client";
-import { commitResolver } from "../deploy/commit";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
 import { streamOutput } from "../output";
@@ -26,7 +25,19 @@ export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean }):
     smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,
-    resolveCommit: commitResolver(io.env, process.cwd()),
+    resolveCommit: skillCommitResolver(io.env),
     ...(options.dryRun ? { dryRun: new DryRunPlan() } : {}),
   };
+}
+
+/**
+ * The skill's commit that $LATEST holds, for the description of the version
+ * a release publishes. Only what is known for sure: SKILL_COMMIT (set it to
+ * the skill repository's commit CodeBuild deployed), or CodeBuild's own
+ * resolved source version. Never this repository's git HEAD: the operator
+ * runs the release from the pipeline's checkout, whose commit says nothing
+ * about the skill's code. Unknown → the description is the date alone.
+ */
+export function skillCommitResolver(env: NodeJS.ProcessEnv): () => Promise<string | undefined> {
+  return async () => env.SKILL_COMMIT?.trim() || env.CODEBUILD_RESOLVED_SOURCE_VERSION?.trim() || undefined;
 }
