@@ -26,7 +26,7 @@ describe("finish", () => {
     const report = await finish({ publish: false }, deps(world));
     expect(report).toMatchObject({ outcome: "finished", liveColour: "green", development: "$LATEST (unqualified)" });
     expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
-    expect(world.output.text()).toContain("the colours have swapped: live is on green and blue is the next candidate");
+    expect(world.output.text()).toContain("Live points at green (alias green); the colours have swapped (blue is the next candidate)");
     expect(mutationsSinceMark()).toEqual(["updateSkillManifestV1"]);
     expect(world.lambdaEmu.calls.mutating()).toEqual([]);
 

@@ -139,7 +139,7 @@ export function nextStep(state: ReleaseState): string {
   const dev = state.development;
   if (dev.kind === "colour" && dev.colour === candidate) {
     if (state.certification?.status === "SUCCEEDED" && liveColour(state) !== candidate) {
-      return "Certification passed: publish the skill if it is not published yet, then run npm run finish.";
+      return "Certification passed: npm run finish -- --publish publishes it (manual publishing) and finishes; with automatic publishing, npm run finish once it is live.";
     }
     if (state.certification?.status === "FAILED") {
       return `The last certification failed. Fix the skill, then npm run flip (moves ${candidate} to the new code) and npm run submit again.`;

@@ -116,12 +116,12 @@ async function publishThenFinish(deps: FinishDeps, state: ObservedState): Promis
 /** Live has reached what development points at: put development back on $LATEST. */
 async function backToLatest(deps: FinishDeps, state: ObservedState, outcome: "finished", confirmed = false): Promise<FinishReport> {
   const live = state.live as StageTarget;
-  const swapped = live.kind === "colour" ? `the colours have swapped: live is on ${live.colour} and ${candidateColour(state)} is the next candidate` : "";
+  const swapped = live.kind === "colour" ? `the colours have swapped (${candidateColour(state)} is the next candidate)` : "";
   const moved = await moveToLatest(deps, state, confirmed);
   if (moved === "not-confirmed") return report(deps, state, "not-confirmed", state.development, { next: "Run npm run finish again when ready." });
   const unused = live.kind === "colour" ? await unusedLegacyAliases(deps, state) : [];
   deps.output.info(
-    `Live points at ${describeLive(state)}${swapped ? `: ${swapped}` : ""}. ` +
+    `Live points at ${describeLive(state)}${swapped ? `; ${swapped}` : ""}. ` +
       (moved === "planned" ? "Development would go back on $LATEST." : "Development is back on $LATEST."),
   );
   for (const alias of unused) {
