@@ -4,12 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const APP = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app as string;
 
 /** Runs the cdktf app exactly as `cdktf synth` does (cdktf.json "app"), into a temporary outdir. */
 function runApp(env: NodeJS.ProcessEnv) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
-  const result = spawnSync(TSX, ["main.ts"], {
+  const [command, ...args] = APP.split(" ");
+  const result = spawnSync(command as string, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",

@@ -9,13 +9,14 @@ import * as path from "node:path";
 import { benchDeployModel } from "./deploy-model";
 import { benchFlip } from "./flip";
 import { ROOT, type BenchResult } from "./measure";
-import { benchProviderImport, benchSynth } from "./synth";
+import { benchProviderImport, benchSynth, benchTests } from "./synth";
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   synth: benchSynth,
   "provider-import": benchProviderImport,
   "deploy-model": benchDeployModel,
   flip: benchFlip,
+  tests: benchTests,
 };
 
 async function main(): Promise<void> {

@@ -17,11 +17,11 @@ export function stackId(environment: string, role: "skill" | "pipeline" | "ci"):
 }
 
 /** One set of stacks per environment (each held to the policy rules by EnvironmentStack). */
-export function defineStacks(app: App, environments: readonly EnvironmentConfig[]): Map<string, EnvironmentStacks> {
+export function defineStacks(app: App, environments: readonly EnvironmentConfig[], options: { placeholderZip?: string } = {}): Map<string, EnvironmentStacks> {
   const stacks = new Map<string, EnvironmentStacks>();
   for (const config of environments) {
     stacks.set(config.name, {
-      skill: new SkillStack(app, stackId(config.name, "skill"), { config }),
+      skill: new SkillStack(app, stackId(config.name, "skill"), { config, ...(options.placeholderZip ? { placeholderZip: options.placeholderZip } : {}) }),
       pipeline: new PipelineStack(app, stackId(config.name, "pipeline"), { config }),
       ...(config.ci ? { ci: new CiStack(app, stackId(config.name, "ci"), { config }) } : {}),
     });

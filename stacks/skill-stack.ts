@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -8,6 +7,7 @@ import type { Construct } from "constructs";
 import { AlexaInvokePermission } from "./constructs/alexa-invoke-permission";
 import { ReleaseAlias } from "./constructs/release-alias";
 import { EnvironmentStack, type EnvironmentStackProps } from "./lib/base-stack";
+import { PLACEHOLDER_DIR } from "./placeholder-package";
 import { policyDocument, serviceTrustPolicy } from "./lib/iam";
 
 /** Code attributes that CodeBuild owns after the first deploy (DESIGN.md invariant 3). */
@@ -20,6 +20,11 @@ export const FUNCTION_CODE_ATTRIBUTES = [
   "image_uri",
 ] as const;
 
+export interface SkillStackProps extends EnvironmentStackProps {
+  /** The placeholder package, zipped (buildPlaceholderPackage); without it cdktf zips the placeholder directory. */
+  readonly placeholderZip?: string;
+}
+
 /**
  * The skill's Lambda function, its execution role and logs, the blue/green
  * aliases and the Alexa Skills Kit permissions on every endpoint a skill
@@ -29,7 +34,7 @@ export class SkillStack extends EnvironmentStack {
   readonly function: LambdaFunction;
   readonly aliases: { blue: ReleaseAlias; green: ReleaseAlias };
 
-  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+  constructor(scope: Construct, id: string, props: SkillStackProps) {
     super(scope, id, props);
     const { config } = this;
     const fn = config.function;
@@ -53,10 +58,10 @@ export class SkillStack extends EnvironmentStack {
       ]),
     });
 
-    const placeholder = new TerraformAsset(this, "placeholder-package", {
-      path: path.join(__dirname, "placeholder"),
-      type: AssetType.ARCHIVE,
-    });
+    // A zip made before synth (main.ts), or else cdktf zips the directory itself.
+    const placeholder = new TerraformAsset(this, "placeholder-package", props.placeholderZip
+      ? { path: props.placeholderZip, type: AssetType.FILE }
+      : { path: PLACEHOLDER_DIR, type: AssetType.ARCHIVE });
 
     this.function = new LambdaFunction(this, "function", {
       functionName: fn.name,
