@@ -15,4 +15,7 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|fast-content-type-parse|json-with-bigint|content-type)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/jest-setup.ts"],
   testTimeout: 30000,
+  // Most suites wait on loopback emulators and child processes, not the CPU: on a 2-core machine
+  // jest's default (cores - 1 = one worker) takes about 48 s, four workers about 24 s.
+  maxWorkers: 4,
 };
