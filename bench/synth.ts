@@ -16,9 +16,11 @@ interface AppRun {
  * without the CLI's own start: wall time from outside, peak memory from
  * GNU time. `preload` adds a module before the app (the root provider import).
  */
-function runApp(preload: string[]): AppRun {
+const BUNDLE_CACHE = path.join(ROOT, "node_modules", ".cache", "alexa-skill-pipeline");
+
+function runApp(preload: string[], runs = RUNS): AppRun {
   const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app as string).split(" ");
-  const samples = Array.from({ length: RUNS }, () => {
+  const samples = Array.from({ length: runs }, () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
     const started = process.hrtime.bigint();
     const result = spawnSync("/usr/bin/time", ["-f", "%M", command as string, ...preload, ...args], {
@@ -37,6 +39,9 @@ function runApp(preload: string[]): AppRun {
 
 /** Targets (issue 2): the app's synth at most 0.5 s and 150 MB, excluding the cdktf CLI's start. */
 export async function benchSynth(): Promise<BenchResult> {
+  // The first synth after a change bundles our TypeScript with esbuild; later ones reuse the bundle.
+  fs.rmSync(BUNDLE_CACHE, { recursive: true, force: true });
+  const afterChange = runApp([], 1);
   const perResource = runApp([]);
   const root = runApp(["--require", "@cdktf/provider-aws"]);
   return {
@@ -44,11 +49,12 @@ export async function benchSynth(): Promise<BenchResult> {
     metrics: {
       wallMs: perResource.wallMs,
       maxRssMb: perResource.maxRssMb,
+      afterChangeWallMs: afterChange.wallMs,
       rootImportWallMs: root.wallMs,
       rootImportMaxRssMb: root.maxRssMb,
     },
     notes:
-      `median of ${RUNS} cold runs; targets 500 ms and 150 MB. The same synth with the package-root import of @cdktf/provider-aws ` +
+      `median of ${RUNS} fresh processes (afterChange: the first synth after an edit, which bundles with esbuild); targets 500 ms and 150 MB. The same synth with the package-root import of @cdktf/provider-aws ` +
       `takes ${(root.wallMs / perResource.wallMs).toFixed(1)}x the time and ${(root.maxRssMb / perResource.maxRssMb).toFixed(1)}x the memory`,
   };
 }
