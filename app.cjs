@@ -55,8 +55,12 @@ function build() {
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     const inputs = Object.fromEntries(Object.keys(metafile.inputs).map((file) => [file, stamp(file)]));
-    fs.writeFileSync(cacheFile, code);
-    fs.writeFileSync(inputsFile, JSON.stringify(inputs));
+    // Written aside and renamed: a concurrent synth reads the old bundle or the new one, never half of one.
+    const unique = `.${process.pid}.tmp`;
+    fs.writeFileSync(cacheFile + unique, code);
+    fs.renameSync(cacheFile + unique, cacheFile);
+    fs.writeFileSync(inputsFile + unique, JSON.stringify(inputs));
+    fs.renameSync(inputsFile + unique, inputsFile);
   } catch {
     // A read-only checkout still synthesizes; it just builds every time.
   }
