@@ -28,15 +28,19 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const results: BenchResult[] = [];
+  const file = path.join(ROOT, "bench", "results.json");
+  // A run of some benchmarks replaces their entries and keeps the others'.
+  const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { results?: Array<BenchResult & { key?: string }> }).results ?? [] : [];
+  const results = new Map(previous.filter((r) => r.key).map((r) => [r.key as string, r]));
   for (const name of names) {
     process.stderr.write(`running ${name}…\n`);
     const result = await (BENCHMARKS[name] as () => Promise<BenchResult>)();
-    results.push(result);
+    results.set(name, { key: name, ...result });
     process.stdout.write(`\n${result.name}\n${Object.entries(result.metrics).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n  ${result.notes}\n`);
   }
   const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memoryGb: Math.round(os.totalmem() / 2 ** 30) };
-  fs.writeFileSync(path.join(ROOT, "bench", "results.json"), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  const ordered = Object.keys(BENCHMARKS).flatMap((key) => (results.has(key) ? [results.get(key)] : []));
+  fs.writeFileSync(file, `${JSON.stringify({ machine, results: ordered }, null, 2)}\n`);
 }
 
 void main();
