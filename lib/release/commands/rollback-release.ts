@@ -95,16 +95,16 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
   const versions = await listSkillVersions(deps);
   const live = versions.find((v) => statusOf(v) === "LIVE");
   const liveNumber = Number(live?.version);
-  const L = liveColour(state);
+  const liveColourNow = liveColour(state);
   if (!state.live || !live) throw refuse("the skill has never been published, so there is nothing to roll back to.");
-  if (!L) {
+  if (!liveColourNow) {
     throw refuse(
       `live points at ${describeTarget(state.live)}, not at the blue or green alias, so the alias of the previous version cannot be known or checked. ` +
         "Roll back in the developer console if you must.",
     );
   }
-  const P: Colour = L === "blue" ? "green" : "blue";
-  const base = { skillId, from: { skillVersion: String(live.version), colour: L } };
+  const previousColour: Colour = liveColourNow === "blue" ? "green" : "blue";
+  const base = { skillId, from: { skillVersion: String(live.version), colour: liveColourNow } };
 
   const newer = versions.filter((v) => Number(v.version) > liveNumber);
   if (newer.length > 0) {
@@ -116,30 +116,30 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
     }
     const later = newer.map((v) => `${v.version} (${statusOf(v) ?? "no status"}${v.submissions?.[0]?.submissionTime ? `, submitted ${v.submissions[0].submissionTime}` : ""})`).join(", ");
     throw refuse(
-      `skill version ${later} was submitted after the live version ${live.version}; that release used the ${P} alias as its candidate, ` +
-        `so ${P} no longer holds the code that was live before. Rolling back would send live users to code that was never certified there.`,
+      `skill version ${later} was submitted after the live version ${live.version}; that release used the ${previousColour} alias as its candidate, ` +
+        `so ${previousColour} no longer holds the code that was live before. Rolling back would send live users to code that was never certified there.`,
     );
   }
-  if (state.development.kind === "colour" && state.development.colour === P) {
-    throw refuse(`development points at the ${P} alias: a flip has moved it for the next release, so it no longer holds the code that was live before.`);
+  if (state.development.kind === "colour" && state.development.colour === previousColour) {
+    throw refuse(`development points at the ${previousColour} alias: a flip has moved it for the next release, so it no longer holds the code that was live before.`);
   }
-  const previous = state.aliases[P];
-  const current = state.aliases[L];
-  if (!previous || !current) throw refuse(`the ${previous ? L : P} alias does not exist on ${state.names.functionName}; run npx cdktf deploy.`);
+  const previous = state.aliases[previousColour];
+  const current = state.aliases[liveColourNow];
+  if (!previous || !current) throw refuse(`the ${previous ? liveColourNow : previousColour} alias does not exist on ${state.names.functionName}; run npx cdktf deploy.`);
   if (Number(previous.version) >= Number(current.version)) {
     throw refuse(
-      `the ${P} alias points at version ${previous.version}, not older than the live ${L} alias's version ${current.version}: ` +
-        `a flip has moved ${P} to newer code since it was live, so rolling back would send live users to code that was never certified there.`,
+      `the ${previousColour} alias points at version ${previous.version}, not older than the live ${liveColourNow} alias's version ${current.version}: ` +
+        `a flip has moved ${previousColour} to newer code since it was live, so rolling back would send live users to code that was never certified there.`,
     );
   }
   const target = versions
     .filter((v) => statusOf(v) === "CERTIFIED" && Number(v.version) < liveNumber)
     .sort((a, b) => Number(b.version) - Number(a.version))[0];
   if (!target?.version) throw refuse(`Amazon lists no certified version before the live version ${live.version} to roll back to.`);
-  const to = { skillVersion: target.version, colour: P, alias: previous.name, aliasVersion: previous.version };
+  const to = { skillVersion: target.version, colour: previousColour, alias: previous.name, aliasVersion: previous.version };
 
   await smokeTestPrevious(deps, previous);
-  const question = `Roll the live skill back from version ${live.version} (${L}) to version ${target.version} (${P}: alias ${previous.name} → ${state.names.functionName} version ${previous.version})?`;
+  const question = `Roll the live skill back from version ${live.version} (${liveColourNow}) to version ${target.version} (${previousColour}: alias ${previous.name} → ${state.names.functionName} version ${previous.version})?`;
   if (!deps.dryRun && !(await deps.confirm(question))) {
     deps.output.info("Not rolled back: not confirmed.");
     return { ...base, to, outcome: "not-confirmed", live: describeTarget(state.live), next: "Run the command again when ready." };
@@ -151,10 +151,10 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
     return { ...base, to, outcome: "planned", live: describeTarget(state.live), plannedCalls: [...(deps.dryRun?.calls ?? [])], next: "Run without --dry-run to roll back." };
   }
   const now = await readLive(deps, state);
-  if (now === undefined || now.kind !== "colour" || now.colour !== P) {
-    deps.output.warn(`Amazon rolled back to version ${target.version}, and live now points at ${now ? describeTarget(now) : "nothing"}, not at ${P}.`);
+  if (now === undefined || now.kind !== "colour" || now.colour !== previousColour) {
+    deps.output.warn(`Amazon rolled back to version ${target.version}, and live now points at ${now ? describeTarget(now) : "nothing"}, not at ${previousColour}.`);
   } else {
-    deps.output.info(`Live skill rolled back to version ${target.version}: live points at ${P} again (alias ${previous.name} → version ${previous.version}).`);
+    deps.output.info(`Live skill rolled back to version ${target.version}: live points at ${previousColour} again (alias ${previous.name} → version ${previous.version}).`);
   }
   return {
     ...base,
@@ -162,7 +162,7 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
     outcome: "rolled-back",
     rollbackId,
     live: now ? describeTarget(now) : "nothing",
-    next: `${L} now holds the release that was rolled back: the next flip uses it as the candidate. Fix, then npm run flip and npm run submit.`,
+    next: `${liveColourNow} now holds the release that was rolled back: the next flip uses it as the candidate. Fix, then npm run flip and npm run submit.`,
   };
 }
 
