@@ -253,7 +253,7 @@ describe("publishing", () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ action: "skipped", version: "1", versionCreated: false });
     expect(again.stderr).toContain(
-      "The code has not changed since version 1 (2026-11-25 commit 3f9c2a1); Lambda returned that version instead of publishing a new one",
+      '$LATEST is unchanged since it was published: already published as version 1 ("2026-11-25 commit 3f9c2a1")',
     );
     expect(emu.calls.mutating().map((c) => c.operation)).toEqual(["PublishVersion"]);
     expect([...emu.state.get(FN).versions.keys()]).toEqual(["1"]);
@@ -275,7 +275,8 @@ describe("publishing", () => {
     });
     const { code, stderr } = await run(["--zip", zipFile, "--publish"]);
     expect(code).toBe(4);
-    expect(stderr).toContain("no longer holds this package");
+    expect(stderr).toContain("BostonInfoSkill's $LATEST changed after it was read");
+    expect(stderr).toContain("Nothing was published");
     expect(emu.state.get(FN).versions.size).toBe(0);
   });
 });

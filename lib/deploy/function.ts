@@ -9,13 +9,14 @@
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Clock } from "../clock";
-import { OperationFailed, UsageError } from "../errors";
+import { OperationFailed, PipelineError, UsageError } from "../errors";
 import type { Output } from "../output";
 import { needsS3Upload } from "../package";
 import { versionDescription, type ResolveCommit } from "./commit";
-import { isSettled, readLatest, updateStatus, type FunctionRef } from "./function-ref";
+import { isSettled, lambdaCall, readLatest, updateStatus, type FunctionRef } from "./function-ref";
 import { formatBytes, loadPackage, type DeploymentPackage, type PackageSource } from "./package-input";
-import { publishLatest } from "./publish";
+import { latestOf, publishLatest } from "../release/steps/publish";
+import { translateAwsError } from "./aws-errors";
 import { uploadCalls, uploadCode, type PlannedCall } from "./upload";
 import { planUpload, type PackageBucket, type UploadPlan } from "./upload-plan";
 import { waitForUpdate } from "./wait-update";
@@ -92,11 +93,10 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
     output.info("$LATEST already has this package: nothing to upload.");
   } else if (options.dryRun) {
     planned.push(...uploadCalls(ref, pkg, plan, current.RevisionId));
-  } else {
-    await update(ref, pkg, plan, current, options, deps);
   }
+  const deployed = unchanged || options.dryRun ? current : await update(ref, pkg, plan, current, options, deps);
 
-  const published = options.publish ? await publish(ref, pkg, !unchanged, planned, options, deps) : undefined;
+  const published = options.publish ? await publish(ref, pkg, deployed, planned, options, deps) : undefined;
   if (options.dryRun) reportDryRun(output, planned);
 
   const durationMs = clock.now() - started;
@@ -142,7 +142,7 @@ async function update(
   current: FunctionConfiguration,
   options: DeployFunctionOptions,
   deps: DeployFunctionDeps,
-): Promise<void> {
+): Promise<FunctionConfiguration> {
   const { output, clock } = deps;
   output.info(
     plan.kind === "direct"
@@ -164,12 +164,18 @@ async function update(
     );
   }
   output.info(`Update finished (${updateStatus(done)}) after ${seconds(clock.now() - updateStarted)}; $LATEST has SHA-256 ${done.CodeSha256}`);
+  return done;
 }
 
+/**
+ * The release commands' publish step, from the read that showed this
+ * package on $LATEST: its CodeSha256 and RevisionId preconditions make sure
+ * the version holds this package and nobody else's.
+ */
 async function publish(
   ref: FunctionRef,
   pkg: DeploymentPackage,
-  updated: boolean,
+  deployed: FunctionConfiguration,
   planned: PlannedCall[],
   options: DeployFunctionOptions,
   deps: DeployFunctionDeps,
@@ -180,18 +186,22 @@ async function publish(
       "No commit is known (CODEBUILD_RESOLVED_SOURCE_VERSION is unset and the package is not inside a git checkout); the version's description carries the date only.",
     );
   }
-  const description = versionDescription(deps.clock.now(), commit);
   if (options.dryRun) {
+    const description = versionDescription(deps.clock.now(), commit);
     planned.push({ service: "lambda", operation: "PublishVersion", parameters: { FunctionName: ref.functionName, CodeSha256: pkg.codeSha256, Description: description } });
     return undefined;
   }
-  const outcome = await publishLatest(ref, { codeSha256: pkg.codeSha256, description, mayExist: !updated });
-  deps.output.info(
-    outcome.created
-      ? `Published version ${outcome.version} (${outcome.description})`
-      : `The code has not changed since version ${outcome.version} (${outcome.description || "no description"}); Lambda returned that version instead of publishing a new one`,
-  );
-  return outcome;
+  const latest = { ...latestOf(deployed), codeSha256: pkg.codeSha256 };
+  try {
+    const outcome = await publishLatest(
+      { lambda: ref.lambda, output: deps.output, clock: deps.clock, resolveCommit: async () => commit },
+      { names: { functionName: ref.functionName }, latest, timeoutMs: options.timeoutMs },
+    );
+    return { version: outcome.version, created: outcome.outcome === "published" };
+  } catch (error) {
+    if (error instanceof PipelineError) throw error;
+    throw translateAwsError(error, lambdaCall(ref, "PublishVersion"));
+  }
 }
 
 function reportDryRun(output: Output, planned: readonly PlannedCall[]): void {

@@ -50,7 +50,8 @@ export function versionDescription(at: Date, commit: string | undefined): string
   return describeVersion(at.getTime(), commit);
 }
 
-function latestOf(fn: {
+/** `$LATEST` as a GetFunctionConfiguration (or UpdateFunctionCode) answer describes it. */
+export function latestOf(fn: {
   CodeSha256?: string | undefined;
   RevisionId?: string | undefined;
   LastUpdateStatus?: string | undefined;
