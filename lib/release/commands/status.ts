@@ -1,8 +1,8 @@
-import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import type { ReleaseDeps } from "../deps";
 import { manifestEndpoints } from "../endpoints";
 import { candidateColour, describeTarget, isInReview, liveColour, nextStep, stageTarget, type Colour, type StageTarget } from "../model";
 import { readAlias, readReleaseState, readStageManifest } from "../read-state";
+import { readVersion } from "../steps/publish";
 import { smapiCall } from "../../smapi/errors";
 
 export interface VersionReport {
@@ -63,7 +63,7 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
   ];
   const versions = [...new Set(aliases.map((a) => a.alias.version))];
   const details = new Map(
-    await Promise.all(versions.map(async (version) => [version, await readVersion(deps, version)] as const)),
+    await Promise.all(versions.map(async (version) => [version, await describeVersion(deps, version)] as const)),
   );
   const stages: StageReport[] = [
     stageReport("development", state.manifests.development.manifest, state.development),
@@ -90,11 +90,10 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
 
 }
 
-async function readVersion(deps: ReleaseDeps, version: string): Promise<VersionReport> {
-  const fn = await deps.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: deps.config.function.name, Qualifier: version }));
-  const description = fn.Description ?? "";
-  const commit = COMMIT.exec(description)?.[1];
-  return { version, description, lastModified: fn.LastModified ?? "", codeSha256: fn.CodeSha256 ?? "", ...(commit ? { commit } : {}) };
+async function describeVersion(deps: ReleaseDeps, version: string): Promise<VersionReport> {
+  const read = await readVersion(deps, { functionName: deps.config.function.name, version });
+  const commit = COMMIT.exec(read.description)?.[1];
+  return { ...read, ...(commit ? { commit } : {}) };
 }
 
 function stageReport(stage: StageReport["stage"], manifest: unknown, target: StageTarget): StageReport {

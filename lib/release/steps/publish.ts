@@ -116,13 +116,13 @@ export async function lastPublishedVersion(deps: Pick<ReleaseDeps, "lambda">, fu
   return last;
 }
 
-/** A published version's code hash and description. */
+/** A published version's code hash, description and date. */
 export async function readVersion(
   deps: Pick<ReleaseDeps, "lambda">,
   options: { functionName: string; version: string },
-): Promise<{ version: string; codeSha256: string; description: string }> {
+): Promise<{ version: string; codeSha256: string; description: string; lastModified: string }> {
   const fn = await deps.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: options.functionName, Qualifier: options.version }));
-  return { version: options.version, codeSha256: fn.CodeSha256 ?? "", description: fn.Description ?? "" };
+  return { version: options.version, codeSha256: fn.CodeSha256 ?? "", description: fn.Description ?? "", lastModified: fn.LastModified ?? "" };
 }
 
 /**
