@@ -36,6 +36,16 @@ describe("readReleaseState", () => {
     }
   });
 
+  it("reads a skill never submitted (SMAPI answers 404 for its certifications) as one with no certification", async () => {
+    const world = await startReleaseWorld({ live: "unpublished" });
+    try {
+      world.smapiEmu.faults.failNext("getCertificationsListV1", { status: 404, message: "No certifications." });
+      expect((await readReleaseState(world)).certification).toBeUndefined();
+    } finally {
+      await world.close();
+    }
+  });
+
   it("says how to create a function that does not exist", async () => {
     const world = await startReleaseWorld();
     try {

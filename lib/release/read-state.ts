@@ -2,6 +2,7 @@ import { GetAliasCommand, GetFunctionConfigurationCommand, ResourceNotFoundExcep
 import { UsageError } from "../errors";
 import { getValueFromHeader } from "ask-smapi-sdk";
 import type { EnvironmentConfig } from "../../config";
+import { latestCertification } from "../smapi/certification";
 import { smapiCall, statusCodeOf } from "../smapi/errors";
 import type { SmapiClient } from "../smapi/client";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
@@ -75,8 +76,7 @@ export async function readStageManifest(smapi: SmapiClient, skillId: string, sta
 }
 
 export async function readLatestCertification(smapi: SmapiClient, skillId: string): Promise<Certification | undefined> {
-  const list = await smapi.getCertificationsListV1(skillId);
-  const latest = [...(list.items ?? [])].sort((a, b) => (b.skillSubmissionTimestamp ?? "").localeCompare(a.skillSubmissionTimestamp ?? ""))[0];
+  const latest = await latestCertification(smapi, skillId);
   if (!latest?.id) return undefined;
   return {
     id: latest.id,

@@ -3,6 +3,7 @@
  * locks the development stage, so commands that change it look first and
  * say which review they are waiting for.
  */
+import type { v1 } from "ask-smapi-model";
 import type { SmapiClient } from "./client";
 import { explainSmapiError, statusCodeOf } from "./errors";
 
@@ -17,33 +18,48 @@ export interface CertificationInProgress {
 // Far more than any skill's history; a bound keeps a misbehaving nextToken from looping forever.
 const MAX_PAGES = 20;
 
-/** The certification with status IN_PROGRESS, or undefined when the skill is not in review. */
-export async function findCertificationInProgress(smapi: SmapiClient, skillId: string): Promise<CertificationInProgress | undefined> {
+type CertificationSummary = v1.skill.certification.CertificationSummary;
+
+/**
+ * Every certification of the skill, page by page (empty for a skill never
+ * submitted: SMAPI may answer 404 then). A wrong skill ID is not hidden by
+ * this: the command's next call on the skill reports it.
+ */
+export async function listCertifications(smapi: SmapiClient, skillId: string): Promise<CertificationSummary[]> {
+  const all: CertificationSummary[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     let list;
     try {
       list = await smapi.getCertificationsListV1(skillId, nextToken);
     } catch (error) {
-      // A skill never submitted may have no certification resource at all. A wrong skill ID
-      // is not hidden by this: the command's next call on the skill reports it.
-      if (statusCodeOf(error) === 404) return undefined;
+      if (statusCodeOf(error) === 404) return all;
       throw explainSmapiError(error, { action: "listing the skill's certifications", skillId });
     }
-    const found = (list.items ?? []).find((item) => item.status === "IN_PROGRESS" && item.id !== undefined);
-    if (found?.id !== undefined) {
-      return {
-        id: found.id,
-        ...(found.skillSubmissionTimestamp !== undefined && { submittedAt: found.skillSubmissionTimestamp }),
-        ...(found.reviewTrackingInfo?.estimatedCompletionTimestamp !== undefined && {
-          estimatedCompletionAt: found.reviewTrackingInfo.estimatedCompletionTimestamp,
-        }),
-      };
-    }
-    if (!list.isTruncated || !list.nextToken) return undefined;
+    all.push(...(list.items ?? []));
+    if (!list.isTruncated || !list.nextToken) break;
     nextToken = list.nextToken;
   }
-  return undefined;
+  return all;
+}
+
+/** The certification with status IN_PROGRESS, or undefined when the skill is not in review. */
+export async function findCertificationInProgress(smapi: SmapiClient, skillId: string): Promise<CertificationInProgress | undefined> {
+  const found = (await listCertifications(smapi, skillId)).find((item) => item.status === "IN_PROGRESS" && item.id !== undefined);
+  if (found?.id === undefined) return undefined;
+  return {
+    id: found.id,
+    ...(found.skillSubmissionTimestamp !== undefined && { submittedAt: found.skillSubmissionTimestamp }),
+    ...(found.reviewTrackingInfo?.estimatedCompletionTimestamp !== undefined && {
+      estimatedCompletionAt: found.reviewTrackingInfo.estimatedCompletionTimestamp,
+    }),
+  };
+}
+
+/** The most recently submitted certification, whatever its status. */
+export async function latestCertification(smapi: SmapiClient, skillId: string): Promise<CertificationSummary | undefined> {
+  const all = await listCertifications(smapi, skillId);
+  return all.filter((c) => c.id !== undefined).sort((a, b) => (b.skillSubmissionTimestamp ?? "").localeCompare(a.skillSubmissionTimestamp ?? ""))[0];
 }
 
 /** "certification amzn1.ask.certification.… (submitted 2026-03-02T15:00:00Z, review expected to end by …)". */
