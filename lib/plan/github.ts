@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { backoffDelay, withRetry, type RetryDecision } from "../retry";
 
 /**
  * The GitHub side of plan review: one comment per pull request, found again
@@ -32,20 +33,23 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const retries = options.retries ?? 3;
   const sleep = options.sleep ?? defaultSleep;
-  octokit.hook.wrap("request", async (request, requestOptions) => {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
+  const policy = { attempts: retries + 1, baseDelayMs: options.retryDelayMs ?? 1_000, maxDelayMs: MAX_RETRY_AFTER_MS };
+  octokit.hook.wrap("request", (request, requestOptions) =>
+    withRetry(
+      async () => {
         // Changed in place: before-after-hook hands the inner hooks this same object, not the one passed to request().
         requestOptions.request = { ...requestOptions.request, signal: AbortSignal.timeout(timeoutMs) };
-        return await request(requestOptions);
-      } catch (error) {
+        return request(requestOptions);
+      },
+      {
+        policy,
+        clock: { now: Date.now, sleep },
         // A failed POST may still have created the comment; upsertComment looks again before retrying it.
-        const safeToRepeat = requestOptions.method !== "POST" || statusOf(error) === 429;
-        if (!safeToRepeat || !isRetryable(error) || attempt >= retries) throw error;
-        await sleep(retryDelay(error, attempt, options.retryDelayMs ?? 1_000));
-      }
-    }
-  });
+        retryError: (error) =>
+          requestOptions.method !== "POST" || statusOf(error) === 429 ? retryDecision(error) : { retry: false },
+      },
+    ),
+  );
   return octokit;
 }
 
@@ -117,11 +121,22 @@ export function isRetryable(error: unknown): boolean {
   return status !== undefined && (status === 429 || status >= 500);
 }
 
-function retryDelay(error: unknown, attempt: number, baseMs: number): number {
+/** Retryable errors, with GitHub's Retry-After when it sends one. */
+function retryDecision(error: unknown): RetryDecision {
+  if (!isRetryable(error)) return { retry: false };
+  const afterMs = retryAfterMs(error);
+  return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
+}
+
+function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
   const retryAfter = Number(headers?.["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1_000, MAX_RETRY_AFTER_MS);
-  return baseMs * 2 ** attempt;
+  return Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter * 1_000, MAX_RETRY_AFTER_MS) : undefined;
+}
+
+/** The shared backoff (exponential, full jitter), or GitHub's Retry-After when longer. */
+function retryDelay(error: unknown, attempt: number, baseMs: number): number {
+  return Math.max(retryAfterMs(error) ?? 0, backoffDelay(attempt, { attempts: attempt + 1, baseDelayMs: baseMs, maxDelayMs: MAX_RETRY_AFTER_MS }));
 }
 
 function ignore(): void {}
