@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { startSmapiEmulator } from "../__tests__/emulators/smapi/index";
+import { smapiEnv, startSmapiEmulator } from "../__tests__/emulators/smapi/index";
 import { main } from "../scripts/deploy-model";
 
 const FIXTURE = path.resolve(__dirname, "../__tests__/fixtures/voiceapp311-skill-package");
@@ -69,14 +69,7 @@ async function measure(locales: readonly string[], model: ModelFile, previous: M
     for (const locale of locales) await writeFile(path.join(dir, "interactionModels/custom", `${locale}.json`), JSON.stringify(model));
 
     let stderr = "";
-    const env = {
-      SKILL_ID: emu.skillId,
-      ASK_SMAPI_SERVER_BASE_URL: emu.url,
-      ASK_LWA_TOKEN_HOST: emu.url,
-      ASK_LWA_CLIENT_ID: emu.credentials.clientId,
-      ASK_LWA_CLIENT_SECRET: emu.credentials.clientSecret,
-      ASK_REFRESH_TOKEN: emu.credentials.refreshToken,
-    };
+    const env = smapiEnv(emu);
     const started = performance.now();
     const code = await main(["--skill-package", dir, "--json"], { env, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } });
     const totalMs = Math.round(performance.now() - started);

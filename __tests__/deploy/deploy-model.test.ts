@@ -17,6 +17,7 @@ import {
   modelBuildError,
   smapiClient,
   startSmapiEmulator,
+  smapiEnv,
 } from "../emulators/smapi/index";
 import { fakeClock } from "../helpers/fake-clock";
 
@@ -46,14 +47,7 @@ afterEach(async () => {
 });
 
 function credentialsEnv(): NodeJS.ProcessEnv {
-  return {
-    SKILL_ID: emu.skillId,
-    ASK_SMAPI_SERVER_BASE_URL: emu.url,
-    ASK_LWA_TOKEN_HOST: emu.url,
-    ASK_LWA_CLIENT_ID: emu.credentials.clientId,
-    ASK_LWA_CLIENT_SECRET: emu.credentials.clientSecret,
-    ASK_REFRESH_TOKEN: emu.credentials.refreshToken,
-  };
+  return smapiEnv(emu);
 }
 
 async function deploy(args: string[], env: NodeJS.ProcessEnv = credentialsEnv()): Promise<Run> {

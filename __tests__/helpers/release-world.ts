@@ -5,7 +5,7 @@ import { createSmapiClient, type SmapiClient } from "../../lib/smapi/client";
 import { recordingOutput } from "../../lib/output";
 import { withEndpoint } from "../../lib/release/endpoints";
 import type { ReleaseNames } from "../../lib/release/model";
-import { fixtureManifest, startSmapiEmulator, type SmapiEmulator, type SmapiEmulatorOptions } from "../emulators/smapi";
+import { fixtureManifest, smapiEnv, startSmapiEmulator, type SmapiEmulator, type SmapiEmulatorOptions } from "../emulators/smapi";
 import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "../emulators/lambda";
 import { testEnvironment } from "./config";
 
@@ -107,18 +107,13 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     apiClient: new ResilientApiClient({ timeoutMs: 5000, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50 } }),
   });
   const env: NodeJS.ProcessEnv = {
-    SKILL_ID: smapiEmu.skillId,
+    ...smapiEnv(smapiEmu),
     LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
     AWS_REGION: lambdaEmu.region,
     AWS_ENDPOINT_URL_LAMBDA: lambdaEmu.url,
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
-    ASK_LWA_CLIENT_ID: credentials.clientId,
-    ASK_LWA_CLIENT_SECRET: credentials.clientSecret,
-    ASK_REFRESH_TOKEN: credentials.refreshToken,
     ASK_VENDOR_ID: smapiEmu.vendorId,
-    ASK_SMAPI_SERVER_BASE_URL: smapiEmu.url,
-    ASK_LWA_TOKEN_HOST: smapiEmu.url,
   };
   return {
     lambdaEmu,

@@ -1,7 +1,7 @@
 /** The SMAPI + LWA emulator: start it, drive it with the real ask-smapi-sdk. */
 export { EMULATED_OPERATIONS, startSmapiEmulator } from "./server";
 export type { CallLogEntry, SmapiEmulator, SmapiEmulatorOptions, SpecViolation } from "./server";
-export { smapiClient } from "./client";
+export { smapiClient, smapiEnv } from "./client";
 export type { SmapiClient } from "./client";
 export type { ModelBuildOutcome, RollbackOutcome, Timings, ValidationOutcome, LambdaPermissionCheck } from "./http";
 export type { SimulateHandler, SimulationContext, SimulationOutcome } from "./simulations";
