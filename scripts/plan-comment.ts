@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Octokit } from "@octokit/rest";
 import { OperationFailed, UsageError } from "../lib/errors";
-import { runCommand, type CommandIO } from "../lib/cli";
+import { runCommand, runMain, type CommandIO } from "../lib/cli";
 import { pullRequestContext, workflowRunUrl } from "../lib/plan/context";
 import { createGitHubClient, statusOf, upsertComment, type GitHubClientOptions } from "../lib/plan/github";
 import type { StackPlan } from "../lib/plan/model";
@@ -173,8 +173,4 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
   return runCommand("plan:comment", io, async () => planComment(parsePlanCommentArgs(argv), io));
 }
 
-if (require.main === module) {
-  void main().then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runMain("plan:comment", (io) => main(process.argv.slice(2), io));

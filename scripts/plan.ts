@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { OperationFailed, UsageError } from "../lib/errors";
-import { runCommand, type CommandIO } from "../lib/cli";
+import { runCommand, runMain, type CommandIO } from "../lib/cli";
 import { readPlanFile } from "../lib/plan/parse";
 import { renderPlanComment } from "../lib/plan/render";
 import { planStack, spawnRunner, type Runner } from "../lib/plan/terraform";
@@ -88,13 +88,8 @@ async function stackNames(stacksDir: string): Promise<string[]> {
   }
 }
 
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const io: CommandIO = { env: process.env, stdout: process.stdout, stderr: process.stderr };
+export async function main(argv: readonly string[] = process.argv.slice(2), io: CommandIO = { env: process.env, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   return runCommand("plan", io, async () => plan(parsePlanArgs(argv), { ...io, run: spawnRunner(process.stderr), cwd: process.cwd() }));
 }
 
-if (require.main === module) {
-  void main().then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runMain("plan", (io) => main(process.argv.slice(2), io));

@@ -1,7 +1,6 @@
 import { UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
-import type { CommandIO } from "../lib/cli";
+import { runMain, type CommandIO } from "../lib/cli";
 import { UsageError } from "../lib/errors";
-import { redactKnownSecrets } from "../lib/output";
 import { assertLoopback, exportLines, sandboxEnvironment, sandboxVariables, useEnvironment } from "../lib/sandbox/environment";
 import { parseSandboxArguments, SANDBOX_HELP } from "../lib/sandbox/options";
 import { STEPS, type SandboxWorld, type Step } from "../lib/sandbox/steps";
@@ -139,14 +138,4 @@ function specFailure(world: ReleaseWorld): string | undefined {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(redactKnownSecrets(`sandbox: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain("sandbox", (io) => main(process.argv.slice(2), io));
