@@ -17,6 +17,7 @@ export function awsClientConfig(options: AwsClientOptions) {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: "standard" as const,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 60_000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes, and keeps waiting.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true },
   };
 }
