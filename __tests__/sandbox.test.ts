@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { STEPS } from "../lib/sandbox/steps";
 import { main } from "../scripts/sandbox";
-import { FUNCTION_NAME, type ReleaseWorld } from "./helpers/release-world";
+import { FUNCTION_NAME, type ReleaseWorld } from "../lib/emulators/release-world";
 
 /**
  * `npm run sandbox`: the whole tour, in this process (to look at the

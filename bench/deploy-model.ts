@@ -11,10 +11,10 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { smapiEnv, startSmapiEmulator } from "../__tests__/emulators/smapi/index";
+import { smapiEnv, startSmapiEmulator } from "../lib/emulators/smapi/index";
 import { main } from "../scripts/deploy-model";
 
-const FIXTURE = path.resolve(__dirname, "../__tests__/fixtures/voiceapp311-skill-package");
+const FIXTURE = path.resolve(__dirname, "../lib/emulators/fixtures/voiceapp311-skill-package");
 const BUILD_MS = 2000;
 const LATENCY_MS = 100;
 

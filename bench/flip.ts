@@ -14,7 +14,7 @@ import { systemClock } from "../lib/clock";
 import { flip } from "../lib/release/commands/flip";
 import { ResilientApiClient } from "../lib/smapi/api-client";
 import { createSmapiClient } from "../lib/smapi/client";
-import { startReleaseWorld } from "../__tests__/helpers/release-world";
+import { startReleaseWorld } from "../lib/emulators/release-world";
 import type { BenchResult } from "./measure";
 
 const LATENCY_MS = 100;

@@ -7,8 +7,8 @@ import { STEPS, type SandboxWorld, type Step } from "../lib/sandbox/steps";
 import { enterPauser, noPause, untilStopped } from "../lib/sandbox/terminal";
 import { walkThrough, wrap, type CommandMain } from "../lib/sandbox/walkthrough";
 // The emulators are test infrastructure; the sandbox reuses them as they are.
-import { makeZip } from "../__tests__/emulators/lambda";
-import { startReleaseWorld, type ReleaseWorld } from "../__tests__/helpers/release-world";
+import { makeZip } from "../lib/emulators/lambda";
+import { startReleaseWorld, type ReleaseWorld } from "../lib/emulators/release-world";
 import { main as finish } from "./finish";
 import { main as flip } from "./flip";
 import { main as promote } from "./promote";

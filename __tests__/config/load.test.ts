@@ -1,7 +1,7 @@
 import { ConfigError, loadEnvironment, loadEnvironments, overrideNotices } from "../../config";
 import type { EnvironmentInput } from "../../config";
 import { ExitCode } from "../../lib/errors";
-import { exampleInput, testEnvironment } from "../helpers/config";
+import { exampleInput, testEnvironment } from "../../lib/emulators/example-config";
 
 function expectConfigError(run: () => unknown, ...fragments: string[]): ConfigError {
   try {

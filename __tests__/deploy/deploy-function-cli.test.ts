@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeZip, startLambdaEmulator, type LambdaEmulator } from "../emulators/lambda";
+import { makeZip, startLambdaEmulator, type LambdaEmulator } from "../../lib/emulators/lambda";
 
 /**
  * The command as CodeBuild runs it (`npm run deploy:function` is

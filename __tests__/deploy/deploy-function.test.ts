@@ -15,8 +15,8 @@ import { awsClientConfig } from "../../lib/aws/client-config";
 import { formatBytes } from "../../lib/deploy/package-input";
 import { codeSha256, zipDirectory } from "../../lib/package";
 import { HELP, main } from "../../scripts/deploy-function";
-import { makeZip, startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "../emulators/lambda";
-import { startS3Emulator, type S3Emulator } from "../emulators/s3";
+import { makeZip, startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "../../lib/emulators/lambda";
+import { startS3Emulator, type S3Emulator } from "../../lib/emulators/s3";
 import { fakeClock } from "../helpers/fake-clock";
 
 const FN = "BostonInfoSkill";

@@ -9,7 +9,7 @@ import { describeCertification, findCertificationInProgress } from "../../lib/sm
 import { createSmapiClient, type SmapiClient } from "../../lib/smapi/client";
 import { describeBuilds, waitForManifestUpdate, waitForModelBuilds } from "../../lib/smapi/skill-status";
 import { recordingOutput } from "../../lib/output";
-import { DEFAULT_FUNCTION_ARN, type SmapiEmulator, type SmapiEmulatorOptions, fixtureManifest, startSmapiEmulator } from "../emulators/smapi/index";
+import { DEFAULT_FUNCTION_ARN, type SmapiEmulator, type SmapiEmulatorOptions, fixtureManifest, startSmapiEmulator } from "../../lib/emulators/smapi/index";
 import { fakeClock } from "../helpers/fake-clock";
 
 const BLUE = `${DEFAULT_FUNCTION_ARN}:blue`;

@@ -18,10 +18,10 @@ import {
   smapiClient,
   startSmapiEmulator,
   smapiEnv,
-} from "../emulators/smapi/index";
+} from "../../lib/emulators/smapi/index";
 import { fakeClock } from "../helpers/fake-clock";
 
-const FIXTURE = path.resolve(__dirname, "../fixtures/voiceapp311-skill-package");
+const FIXTURE = path.resolve(__dirname, "../../lib/emulators/fixtures/voiceapp311-skill-package");
 const BAD_MODELS = path.resolve(__dirname, "../fixtures/bad-models");
 const MODEL_PUT = "setInteractionModelV1";
 

@@ -31,8 +31,8 @@ import {
   type LambdaClientConfig,
 } from "@aws-sdk/client-lambda";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { type LambdaEmulator, type LambdaEmulatorOptions, functionError, makeZip, startLambdaEmulator } from "./lambda";
-import { type S3Emulator, startS3Emulator } from "./s3";
+import { type LambdaEmulator, type LambdaEmulatorOptions, functionError, makeZip, startLambdaEmulator } from "../../lib/emulators/lambda";
+import { type S3Emulator, startS3Emulator } from "../../lib/emulators/s3";
 
 const FN = "BostonInfoSkill";
 const SKILL_ID = "amzn1.ask.skill.00000000-1111-2222-3333-444444444444";

@@ -18,7 +18,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { type S3Emulator, startS3Emulator } from "./s3";
+import { type S3Emulator, startS3Emulator } from "../../lib/emulators/s3";
 
 let emu: S3Emulator;
 let s3: S3Client;

@@ -3,8 +3,8 @@
  * (with a message that says why), requests it accepts pass, and the emulator's
  * own answers are held to the spec too.
  */
-import { EMULATED_OPERATIONS } from "./smapi/server";
-import { fixtureManifest, fixtureModels, getSpecValidator, startSmapiEmulator } from "./smapi/index";
+import { EMULATED_OPERATIONS } from "../../lib/emulators/smapi/server";
+import { fixtureManifest, fixtureModels, getSpecValidator, startSmapiEmulator } from "../../lib/emulators/smapi/index";
 
 const SKILL = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000";
 const validator = getSpecValidator();

@@ -17,7 +17,7 @@ import {
   failedValidation,
   smapiClient,
   startSmapiEmulator,
-} from "./smapi/index";
+} from "../../lib/emulators/smapi/index";
 
 const BLUE = `${DEFAULT_FUNCTION_ARN}:blue`;
 const GREEN = `${DEFAULT_FUNCTION_ARN}:green`;

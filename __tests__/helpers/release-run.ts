@@ -8,8 +8,8 @@ import type { DryRunPlan, ReleaseDeps } from "../../lib/release/deps";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import { readReleaseState } from "../../lib/release/read-state";
 import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
-import { fixtureManifest, smapiClient } from "../emulators/smapi";
-import { startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "./release-world";
+import { fixtureManifest, smapiClient } from "../../lib/emulators/smapi";
+import { startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
 
 /** Real time (unless `now` is given), with every wait cut to at most `capMs`. */
 export function cappedClock(capMs: number, now: () => number = () => Date.now()): Clock {

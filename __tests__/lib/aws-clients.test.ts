@@ -2,7 +2,7 @@ import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { createLambdaClient } from "../../lib/aws/lambda-client";
-import { startLambdaEmulator } from "../emulators/lambda";
+import { startLambdaEmulator } from "../../lib/emulators/lambda";
 
 /** Points the default credential chain and AWS_ENDPOINT_URL_LAMBDA (the SDK's own override) at `url`, for one test. */
 function inEnvironment(url: string): () => void {

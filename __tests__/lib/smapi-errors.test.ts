@@ -1,6 +1,6 @@
 import { ConcurrentChange, InvariantRefusal, OperationFailed, UsageError } from "../../lib/errors";
 import { smapiCall } from "../../lib/smapi/errors";
-import { smapiClient, startSmapiEmulator, type SmapiEmulator } from "../emulators/smapi";
+import { smapiClient, startSmapiEmulator, type SmapiEmulator } from "../../lib/emulators/smapi";
 
 /** SMAPI's failures, raised by the real ask-smapi-sdk, as messages a person can act on (issue 3). */
 describe("explainSmapiError", () => {

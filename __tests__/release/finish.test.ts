@@ -4,7 +4,7 @@ import { submit } from "../../lib/release/commands/submit";
 import { DryRunPlan } from "../../lib/release/deps";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import { main } from "../../scripts/finish";
-import type { ReleaseWorld } from "../helpers/release-world";
+import type { ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, runScript, worldForEachTest } from "../helpers/release-run";
 
 describe("finish", () => {

@@ -2,7 +2,7 @@ import { GetAliasCommand, ListVersionsByFunctionCommand } from "@aws-sdk/client-
 import { ExitCode } from "../../lib/errors";
 import { flip } from "../../lib/release/commands/flip";
 import { manifestEndpoints } from "../../lib/release/endpoints";
-import type { ReleaseWorld } from "../helpers/release-world";
+import type { ReleaseWorld } from "../../lib/emulators/release-world";
 import { releaseDeps, runRelease, within } from "../helpers/release-run";
 
 /**

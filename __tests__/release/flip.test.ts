@@ -5,8 +5,8 @@ import { flip, type FlipOptions } from "../../lib/release/commands/flip";
 import { DryRunPlan } from "../../lib/release/deps";
 import { manifestEndpoints } from "../../lib/release/endpoints";
 import { main } from "../../scripts/flip";
-import { functionError } from "../emulators/lambda";
-import type { ReleaseWorld } from "../helpers/release-world";
+import { functionError } from "../../lib/emulators/lambda";
+import type { ReleaseWorld } from "../../lib/emulators/release-world";
 import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
 
 const flipIn = (world: ReleaseWorld, options: Partial<FlipOptions> = {}, extra: Partial<CommandDeps> = {}) =>

@@ -3,7 +3,7 @@ import { ExitCode } from "../../lib/errors";
 import { promote } from "../../lib/release/commands/promote";
 import { previousVersionOf, promotionRecord } from "../../lib/release/model";
 import { versionDescription } from "../../lib/release/steps/publish";
-import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { cappedClock, releaseDeps, runRelease, TEST_COMMIT as COMMIT, within } from "../helpers/release-run";
 
 /**

@@ -8,8 +8,8 @@ import { withEndpoint } from "../../lib/release/endpoints";
 import { previousVersionOf } from "../../lib/release/model";
 import { streamOutput } from "../../lib/output";
 import { main, PROMOTE_HELP } from "../../scripts/promote";
-import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../emulators/lambda";
-import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../../lib/emulators/lambda";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { capture, releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
 
 /** Runs promote as the script does: the exit code, what it said on stderr, and its result. */

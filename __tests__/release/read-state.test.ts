@@ -1,6 +1,6 @@
 import { readReleaseState } from "../../lib/release/read-state";
 import { candidateColour, liveColour } from "../../lib/release/model";
-import { startReleaseWorld } from "../helpers/release-world";
+import { startReleaseWorld } from "../../lib/emulators/release-world";
 
 describe("readReleaseState", () => {
   it("derives the colours from SMAPI's live manifest, reading everything in parallel", async () => {

@@ -6,9 +6,9 @@ import { submit } from "../../lib/release/commands/submit";
 import { confirmer } from "../../lib/release/confirm";
 import { DryRunPlan } from "../../lib/release/deps";
 import { aliasArn, type Colour } from "../../lib/release/model";
-import { codePackage } from "../emulators/lambda/state";
-import { makeZip } from "../emulators/lambda";
-import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { codePackage } from "../../lib/emulators/lambda/state";
+import { makeZip } from "../../lib/emulators/lambda";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, worldForEachTest } from "../helpers/release-run";
 
 describe("rollback --release", () => {

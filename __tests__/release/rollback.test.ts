@@ -5,8 +5,8 @@ import { ROLLBACK_HELP, rollback, rolledBackTo } from "../../lib/release/command
 import { confirmer } from "../../lib/release/confirm";
 import { DryRunPlan } from "../../lib/release/deps";
 import { previousVersionOf } from "../../lib/release/model";
-import { alexaSkillHandler, functionError, type InvokeContext } from "../emulators/lambda";
-import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../helpers/release-world";
+import { alexaSkillHandler, functionError, type InvokeContext } from "../../lib/emulators/lambda";
+import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
 import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
 
 const runRollback = (world: ReleaseWorld, options: { yes?: boolean } = { yes: true }, extra: Partial<CommandDeps> = {}) =>

@@ -2,7 +2,7 @@ import { status } from "../../lib/release/commands/status";
 import { renderStatus } from "../../lib/release/render-status";
 import { systemClock } from "../../lib/clock";
 import { main } from "../../scripts/status";
-import type { ReleaseWorld } from "../helpers/release-world";
+import type { ReleaseWorld } from "../../lib/emulators/release-world";
 import { capture, runScript, worldForEachTest } from "../helpers/release-run";
 
 function deps(world: ReleaseWorld) {

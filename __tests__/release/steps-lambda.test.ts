@@ -6,8 +6,8 @@ import { moveAlias } from "../../lib/release/steps/alias";
 import { alexaStatement, checkAlexaPermission } from "../../lib/release/steps/permission";
 import { PLANNED_VERSION, publishLatest, versionDescription } from "../../lib/release/steps/publish";
 import { SmokeTestFailed, alexaResponseProblems, smokeTest } from "../../lib/release/steps/smoke-test";
-import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../emulators/lambda";
-import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../../lib/emulators/lambda";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, releaseDeps, within } from "../helpers/release-run";
 
 /** A full commit SHA, as CodeBuild gives it: descriptions carry its first 7 characters. */

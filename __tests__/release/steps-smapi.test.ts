@@ -11,8 +11,8 @@ import { submitForCertification } from "../../lib/release/steps/certify";
 import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
 import { confirmAlexaReaches } from "../../lib/release/steps/simulate";
 import { runSkillValidations } from "../../lib/release/steps/validate-skill";
-import { DEFAULT_FUNCTION_ARN, failedValidation, fixtureManifest, type JsonObject } from "../emulators/smapi";
-import { FUNCTION_NAME, type ReleaseWorld } from "../helpers/release-world";
+import { DEFAULT_FUNCTION_ARN, failedValidation, fixtureManifest, type JsonObject } from "../../lib/emulators/smapi";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, fastDeps as deps, otherOperatorPointsDevelopmentAt, worldForEachTest } from "../helpers/release-run";
 
 /** A development manifest with NA and EU overrides, all on the unqualified function. */

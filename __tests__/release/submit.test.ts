@@ -2,9 +2,9 @@ import { ExitCode } from "../../lib/errors";
 import { submit, type SubmitOptions } from "../../lib/release/commands/submit";
 import { DryRunPlan } from "../../lib/release/deps";
 import { main } from "../../scripts/submit";
-import { failedValidation } from "../emulators/smapi";
-import { functionError } from "../emulators/lambda";
-import type { ReleaseWorld } from "../helpers/release-world";
+import { failedValidation } from "../../lib/emulators/smapi";
+import { functionError } from "../../lib/emulators/lambda";
+import type { ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, fastDeps as deps, mutationTracker, otherOperatorPointsDevelopmentAt, pointDevelopmentAt, runScript, worldForEachTest } from "../helpers/release-run";
 
 const MANUAL: SubmitOptions = { publicationMethod: "manual" };

@@ -1,7 +1,7 @@
 import { GetAliasCommand, InvokeCommand } from "@aws-sdk/client-lambda";
 import { getValueFromHeader } from "ask-smapi-sdk";
 import { manifestEndpoints } from "../../lib/release/endpoints";
-import { hasAlexaPermission, startReleaseWorld, type ReleaseWorld } from "../helpers/release-world";
+import { hasAlexaPermission, startReleaseWorld, type ReleaseWorld } from "../../lib/emulators/release-world";
 
 describe("the release test world (both emulators wired together)", () => {
   let world: ReleaseWorld;

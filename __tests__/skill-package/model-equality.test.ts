@@ -5,7 +5,7 @@ import { canonicalModelJson, modelsEqual } from "../../lib/skill-package/model-e
 // Test data is edited freely below; typing every path would only add noise.
 type Json = Record<string, any>;
 
-const FIXTURE = path.join(__dirname, "..", "fixtures", "voiceapp311-skill-package", "interactionModels", "custom", "en-US.json");
+const FIXTURE = path.join(__dirname, "..", "..", "lib", "emulators", "fixtures", "voiceapp311-skill-package", "interactionModels", "custom", "en-US.json");
 const local = (): Json => JSON.parse(readFileSync(FIXTURE, "utf8")) as Json;
 
 /** Reverses every object's key order, recursively. */

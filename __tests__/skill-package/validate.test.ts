@@ -13,7 +13,7 @@ import {
 } from "../../lib/skill-package";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
-const VOICEAPP = path.join(FIXTURES, "voiceapp311-skill-package");
+const VOICEAPP = path.join(__dirname, "..", "..", "lib", "emulators", "fixtures", "voiceapp311-skill-package");
 const BAD = path.join(FIXTURES, "bad-models");
 const LM = "interactionModel.languageModel";
 

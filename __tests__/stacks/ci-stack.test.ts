@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { loadEnvironments } from "../../config";
 import { defineStacks } from "../../stacks/app";
 import { CiStack } from "../../stacks/ci-stack";
-import { exampleInput, testEnvironment } from "../helpers/config";
+import { exampleInput, testEnvironment } from "../../lib/emulators/example-config";
 import { onlyResource, policyErrors, resources, synth } from "../helpers/synth";
 
 function synthCi(change?: Parameters<typeof testEnvironment>[0]) {

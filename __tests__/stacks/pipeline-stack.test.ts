@@ -1,7 +1,7 @@
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { parse } from "yaml";
 import { PipelineStack } from "../../stacks/pipeline-stack";
-import { testEnvironment } from "../helpers/config";
+import { testEnvironment } from "../../lib/emulators/example-config";
 import { onlyResource, policyApp, policyErrors, resources, synth } from "../helpers/synth";
 
 function synthPipeline(change?: Parameters<typeof testEnvironment>[0]) {

@@ -1,6 +1,6 @@
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SkillStack, FUNCTION_CODE_ATTRIBUTES } from "../../stacks/skill-stack";
-import { testEnvironment } from "../helpers/config";
+import { testEnvironment } from "../../lib/emulators/example-config";
 import { onlyResource, policyApp, policyErrors, resources, synth } from "../helpers/synth";
 
 const SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000";

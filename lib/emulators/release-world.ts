@@ -1,13 +1,13 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { EnvironmentConfig } from "../../config";
-import { ResilientApiClient } from "../../lib/smapi/api-client";
-import { createSmapiClient, type SmapiClient } from "../../lib/smapi/client";
-import { recordingOutput } from "../../lib/output";
-import { withEndpoint } from "../../lib/release/endpoints";
-import type { ReleaseNames } from "../../lib/release/model";
-import { fixtureManifest, smapiEnv, startSmapiEmulator, type SmapiEmulator, type SmapiEmulatorOptions } from "../emulators/smapi";
-import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "../emulators/lambda";
-import { testEnvironment } from "./config";
+import { ResilientApiClient } from "../smapi/api-client";
+import { createSmapiClient, type SmapiClient } from "../smapi/client";
+import { recordingOutput } from "../output";
+import { withEndpoint } from "../release/endpoints";
+import type { ReleaseNames } from "../release/model";
+import { fixtureManifest, smapiEnv, startSmapiEmulator, type SmapiEmulator, type SmapiEmulatorOptions } from "./smapi";
+import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "./lambda";
+import { testEnvironment } from "./example-config";
 
 export const FUNCTION_NAME = "BostonInfoSkill";
 const ALEXA = "alexa-appkit.amazon.com";

@@ -12,7 +12,7 @@ const SHARED_FIXTURE = path.resolve(__dirname, "../../../../shared/fixtures/voic
 
 /** The repository's copy of the package when it has one, else the shared one beside the repository. */
 export const FIXTURE_DIR =
-  [path.resolve(__dirname, "../../fixtures/voiceapp311-skill-package"), SHARED_FIXTURE].find((dir) => existsSync(path.join(dir, "skill.json"))) ??
+  [path.resolve(__dirname, "../fixtures/voiceapp311-skill-package"), SHARED_FIXTURE].find((dir) => existsSync(path.join(dir, "skill.json"))) ??
   SHARED_FIXTURE;
 
 export const DEFAULT_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:BostonInfoSkill";

@@ -2,7 +2,7 @@
  * Fault injection for the SMAPI emulator, keyed by the spec's operation name
  * (`updateSkillManifestV1`; `lwaToken` for the LWA token call; `*` for every
  * call). The arming, matching and consuming is the generic
- * `__tests__/emulators/faults.ts` shared with the Lambda and S3 emulators; this
+ * `lib/emulators/faults.ts` shared with the Lambda and S3 emulators; this
  * adapter keeps SMAPI's verbs (a spec with `code` or a whole `body`, `pending()`
  * as a count) and renders failures in SMAPI's error shape (`{ code?, message }`).
  */
