@@ -4,7 +4,7 @@ import { OperationFailed } from "../../errors";
 import type { Output } from "../../output";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
 import { mutate, type ReleaseDeps } from "../deps";
-import { alexaResponseProblems } from "./smoke-test";
+import { alexaResponseProblems } from "../../alexa/launch";
 import { waitForSmapiStatus } from "./wait-smapi";
 
 /**
