@@ -36,22 +36,45 @@ export function redactor(secrets: readonly (string | undefined)[]): (text: strin
 /** Redacts every secret this process has read. */
 export const redactKnownSecrets = (text: string): string => redactor([])(text);
 
-export interface StreamOutputOptions {
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
-  secrets?: readonly (string | undefined)[];
+/** Where a command writes: a process's streams, or a test's buffers. */
+export interface Writers {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
 }
 
-/** The console, for people: results and progress on stderr/stdout as Unix tools do. */
-export function streamOutput(options: StreamOutputOptions = {}): Output {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
-  const redact = redactor(options.secrets ?? []);
+/**
+ * Environment variables that hold credentials: their values are redacted
+ * from every line even when a command never reads them (a build's
+ * environment, an SDK error that echoes a header).
+ */
+export const CREDENTIAL_VARIABLES = [
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "ASK_LWA_CLIENT_SECRET",
+  "ASK_LWA_CLIENT_CONFIRMATION",
+  "ASK_REFRESH_TOKEN",
+  "ASK_ACCESS_TOKEN",
+  "GITHUB_TOKEN",
+] as const;
+
+export interface CommandOutputOptions {
+  /** --json: standard output carries the JSON document alone, so a pipe can parse it; messages go to standard error. */
+  json?: boolean;
+  /** Values to redact besides the credential variables of `env` and every secret this process has read. */
+  secrets?: readonly (string | undefined)[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The one console Output of every command: results on standard output, warnings and progress on standard error, as Unix tools do. */
+export function commandOutput(io: Writers, options: CommandOutputOptions = {}): Output {
+  const env = options.env ?? {};
+  const redact = redactor([...(options.secrets ?? []), ...CREDENTIAL_VARIABLES.map((name) => env[name])]);
+  const human = options.json ? io.stderr : io.stdout;
   return {
-    info: (m) => stdout.write(`${redact(m)}\n`),
-    warn: (m) => stderr.write(`warning: ${redact(m)}\n`),
-    progress: (m) => stderr.write(`${redact(m)}\n`),
-    json: (v) => stdout.write(`${redact(JSON.stringify(v, null, 2))}\n`),
+    info: (m) => void human.write(`${redact(m)}\n`),
+    warn: (m) => void io.stderr.write(`warning: ${redact(m)}\n`),
+    progress: (m) => void io.stderr.write(`${redact(m)}\n`),
+    json: (v) => void io.stdout.write(`${redact(JSON.stringify(v, null, 2))}\n`),
   };
 }
 

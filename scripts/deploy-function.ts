@@ -7,12 +7,12 @@ import { createS3Client } from "../lib/aws/s3-client";
 import type { AwsClientOptions } from "../lib/aws/client-config";
 import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
 import { systemClock, type Clock } from "../lib/clock";
-import { commitResolver, type ResolveCommit } from "../lib/deploy/commit";
+import { commitResolver, type ResolveCommit } from "../lib/lambda/commit";
 import { deployFunction } from "../lib/deploy/function";
 import type { PackageSource } from "../lib/deploy/package-input";
 import type { PackageBucket } from "../lib/deploy/upload-plan";
 import { UsageError } from "../lib/errors";
-import { redactor, type Output } from "../lib/output";
+import { commandOutput } from "../lib/output";
 
 export const HELP = `Usage: npm run deploy:function -- (--source <dir> | --zip <file>) [options]
 
@@ -121,20 +121,6 @@ function packageBucket(args: DeployFunctionArgs, env: NodeJS.ProcessEnv): Packag
   return fromEnv ? { name: bucketName(fromEnv, "PACKAGE_BUCKET"), from: "PACKAGE_BUCKET" } : undefined;
 }
 
-/** Nothing here is secret, but the environment of a build is: keep it out of every line. */
-function commandOutput(io: CommandIO, json: boolean): Output {
-  const redact = redactor(
-    ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ASK_LWA_CLIENT_SECRET", "ASK_LWA_CLIENT_CONFIRMATION", "ASK_REFRESH_TOKEN", "ASK_ACCESS_TOKEN"].map((n) => io.env[n]),
-  );
-  // With --json, standard output carries the JSON alone.
-  const human = json ? io.stderr : io.stdout;
-  return {
-    info: (m) => void human.write(`${redact(m)}\n`),
-    warn: (m) => void io.stderr.write(`warning: ${redact(m)}\n`),
-    progress: (m) => void io.stderr.write(`${redact(m)}\n`),
-    json: (v) => void io.stdout.write(`${redact(JSON.stringify(v, null, 2))}\n`),
-  };
-}
 
 export interface DeployFunctionCliDeps extends CommandIO {
   /** Client factories; tests point the real SDK clients at the emulators. */
@@ -156,7 +142,7 @@ export async function main(
       return;
     }
     const config = loadEnvironment({ env: io.env });
-    const output = commandOutput(io, args.json);
+    const output = commandOutput(io, { json: args.json, env: io.env });
     for (const notice of overrideNotices({ env: io.env })) output.warn(notice);
     const region = config.region;
     const bucket = packageBucket(args, io.env);

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from "../lib/clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../lib/credentials";
 import { DEFAULT_BUILD_TIMEOUT_MS, deployModel, type DeployModelOptions } from "../lib/deploy/model";
 import { UsageError } from "../lib/errors";
-import { redactor, type Output } from "../lib/output";
+import { commandOutput } from "../lib/output";
 import type { RetryPolicy } from "../lib/retry";
 import { ResilientApiClient } from "../lib/smapi/api-client";
 import { createSmapiClient } from "../lib/smapi/client";
@@ -97,20 +97,16 @@ export async function main(
   io: CommandIO = { env: process.env, stdout: process.stdout, stderr: process.stderr },
   wiring: DeployModelWiring = {},
 ): Promise<number> {
-  // Filled once the credentials are read; every line written after that, errors included, is redacted.
-  const secrets: string[] = [];
-  const safe = redactingIO(io, secrets);
-  return runCommand("deploy:model", safe, async () => {
+  return runCommand("deploy:model", io, async () => {
     const args = parseDeployModelArgs(argv);
     if (args.help) {
-      safe.stdout.write(HELP);
+      io.stdout.write(HELP);
       return;
     }
     const config = loadEnvironment({ env: io.env });
     const credentials = readAskCredentials(io.env);
-    secrets.push(...secretValues(credentials));
     const endpoints = readSmapiEndpoints(io.env);
-    const output = commandOutput(safe, args.json);
+    const output = commandOutput(io, { json: args.json, secrets: secretValues(credentials), env: io.env });
     for (const notice of overrideNotices({ env: io.env })) output.progress(notice);
     const clock = wiring.clock ?? systemClock;
     const apiClient = new ResilientApiClient({
@@ -135,24 +131,6 @@ export async function main(
   });
 }
 
-function redactingIO(io: CommandIO, secrets: readonly string[]): CommandIO {
-  const redact = (text: string) => redactor(secrets)(text);
-  return {
-    env: io.env,
-    stdout: { write: (text) => io.stdout.write(redact(text)) },
-    stderr: { write: (text) => io.stderr.write(redact(text)) },
-  };
-}
 
-/** With --json, standard output carries the JSON document alone, so a pipe can parse it. */
-function commandOutput(io: CommandIO, json: boolean): Output {
-  const human = json ? io.stderr : io.stdout;
-  return {
-    info: (m) => human.write(`${m}\n`),
-    warn: (m) => io.stderr.write(`warning: ${m}\n`),
-    progress: (m) => io.stderr.write(`${m}\n`),
-    json: (v) => io.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
-  };
-}
 
 if (require.main === module) runMain("deploy:model", (io) => main(process.argv.slice(2), io));

@@ -1,7 +1,7 @@
 import { ExitCode } from "../../lib/errors";
 import { finish } from "../../lib/release/commands/finish";
 import { submit } from "../../lib/release/commands/submit";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import { main } from "../../scripts/finish";
 import type { ReleaseWorld } from "../../lib/emulators/release-world";

@@ -2,7 +2,7 @@ import { GetAliasCommand, RemovePermissionCommand } from "@aws-sdk/client-lambda
 import { Readable } from "node:stream";
 import { ExitCode } from "../../lib/errors";
 import { flip, type FlipOptions } from "../../lib/release/commands/flip";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { manifestEndpoints } from "../../lib/release/endpoints";
 import { main } from "../../scripts/flip";
 import { functionError } from "../../lib/emulators/lambda";

@@ -2,7 +2,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { ExitCode } from "../../lib/errors";
 import { promote } from "../../lib/release/commands/promote";
 import { previousVersionOf, promotionRecord } from "../../lib/release/model";
-import { versionDescription } from "../../lib/release/steps/publish";
+import { versionDescription } from "../../lib/lambda/commit";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { cappedClock, releaseDeps, runRelease, TEST_COMMIT as COMMIT, within } from "../helpers/release-run";
 

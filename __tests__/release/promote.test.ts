@@ -3,10 +3,10 @@ import { Readable } from "node:stream";
 import { ExitCode } from "../../lib/errors";
 import { promote } from "../../lib/release/commands/promote";
 import { confirmer } from "../../lib/release/confirm";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { withEndpoint } from "../../lib/release/endpoints";
 import { previousVersionOf } from "../../lib/release/model";
-import { streamOutput } from "../../lib/output";
+import { commandOutput } from "../../lib/output";
 import { main, PROMOTE_HELP } from "../../scripts/promote";
 import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
@@ -193,7 +193,7 @@ describe("scripts/promote.ts", () => {
       const stderr = capture();
       // Wired like releaseDepsFromEnv (console output), but pointed at the emulators.
       const code = await main(["--yes", "--json"], { env: world.env, stdout, stderr }, {
-        wire: () => ({ ...releaseDeps(world), output: streamOutput({ stdout: stdout as never, stderr: stderr as never }) }),
+        wire: () => ({ ...releaseDeps(world), output: commandOutput({ stdout: stdout as never, stderr: stderr as never }) }),
       });
       expect(code).toBe(ExitCode.Ok);
       expect(JSON.parse(stdout.text())).toMatchObject({ outcome: "promoted", alias: "green", fromVersion: "1", toVersion: "2" });

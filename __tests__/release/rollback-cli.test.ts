@@ -1,5 +1,5 @@
 import { ExitCode } from "../../lib/errors";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { main } from "../../scripts/rollback";
 import { releaseDeps, within } from "../helpers/release-run";
 

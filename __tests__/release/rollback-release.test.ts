@@ -4,7 +4,7 @@ import { finish } from "../../lib/release/commands/finish";
 import { rollbackRelease } from "../../lib/release/commands/rollback-release";
 import { submit } from "../../lib/release/commands/submit";
 import { confirmer } from "../../lib/release/confirm";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import { codePackage } from "../../lib/emulators/lambda/state";
 import { makeZip } from "../../lib/emulators/lambda";

@@ -3,7 +3,7 @@ import { ExitCode } from "../../lib/errors";
 import { promote } from "../../lib/release/commands/promote";
 import { ROLLBACK_HELP, rollback, rolledBackTo } from "../../lib/release/commands/rollback";
 import { confirmer } from "../../lib/release/confirm";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { previousVersionOf } from "../../lib/release/model";
 import { alexaSkillHandler, functionError, type InvokeContext } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";

@@ -1,12 +1,14 @@
 import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
 import { ExitCode } from "../../lib/errors";
-import { DryRunPlan, type ReleaseDeps } from "../../lib/release/deps";
+import { type ReleaseDeps } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { readAlias } from "../../lib/release/read-state";
 import { moveAlias } from "../../lib/release/steps/alias";
 import { alexaStatement, checkAlexaPermission } from "../../lib/release/steps/permission";
-import { PLANNED_VERSION, publishLatest, versionDescription } from "../../lib/release/steps/publish";
+import { PLANNED_VERSION, publishLatest } from "../../lib/lambda/publish";
+import { versionDescription } from "../../lib/lambda/commit";
 import { alexaResponseProblems } from "../../lib/alexa/launch";
-import { SmokeTestFailed, smokeTest } from "../../lib/release/steps/smoke-test";
+import { SmokeTestFailed, smokeTest } from "../../lib/lambda/smoke-test";
 import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, releaseDeps, within } from "../helpers/release-run";

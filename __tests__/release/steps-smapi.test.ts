@@ -4,7 +4,7 @@
  * skill validations and the submission.
  */
 import { ExitCode } from "../../lib/errors";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { aliasArn } from "../../lib/release/model";
 import { readReleaseState } from "../../lib/release/read-state";
 import { submitForCertification } from "../../lib/release/steps/certify";

@@ -1,6 +1,6 @@
 import { ExitCode } from "../../lib/errors";
 import { submit, type SubmitOptions } from "../../lib/release/commands/submit";
-import { DryRunPlan } from "../../lib/release/deps";
+import { DryRunPlan } from "../../lib/dry-run";
 import { main } from "../../scripts/submit";
 import { failedValidation } from "../../lib/emulators/smapi";
 import { functionError } from "../../lib/emulators/lambda";

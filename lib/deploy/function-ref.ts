@@ -34,14 +34,3 @@ export function readLatest(ref: FunctionRef): Promise<FunctionConfiguration> {
   );
 }
 
-/** Whether Lambda accepts a code update or a publish now: no update in flight, not still being created. */
-export function isSettled(config: FunctionConfiguration): boolean {
-  return config.LastUpdateStatus !== "InProgress" && config.State !== "Pending";
-}
-
-/** One line of where an update stands, e.g. `InProgress` or `Failed (KMSAccessDenied)`. */
-export function updateStatus(config: FunctionConfiguration): string {
-  if (config.State === "Pending") return `function state Pending${config.StateReasonCode ? ` (${config.StateReasonCode})` : ""}`;
-  const status = config.LastUpdateStatus ?? "unknown";
-  return config.LastUpdateStatusReasonCode ? `${status} (${config.LastUpdateStatusReasonCode})` : status;
-}

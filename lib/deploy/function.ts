@@ -12,14 +12,14 @@ import type { Clock } from "../clock";
 import { OperationFailed, PipelineError, UsageError } from "../errors";
 import type { Output } from "../output";
 import { needsS3Upload } from "../package";
-import { versionDescription, type ResolveCommit } from "./commit";
-import { isSettled, lambdaCall, readLatest, updateStatus, type FunctionRef } from "./function-ref";
+import { versionDescription, type ResolveCommit } from "../lambda/commit";
+import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
+import { isSettled, latestOf, updateStatus, waitUntilSettled } from "../lambda/latest";
 import { formatBytes, loadPackage, type DeploymentPackage, type PackageSource } from "./package-input";
-import { latestOf, publishLatest } from "../release/steps/publish";
+import { publishLatest } from "../lambda/publish";
 import { translateAwsError } from "./aws-errors";
 import { uploadCalls, uploadCode, type PlannedCall } from "./upload";
 import { planUpload, type PackageBucket, type UploadPlan } from "./upload-plan";
-import { waitForUpdate } from "./wait-update";
 
 export interface DeployFunctionOptions {
   functionName: string;
@@ -128,7 +128,7 @@ async function settledLatest(ref: FunctionRef, options: DeployFunctionOptions, d
     return read;
   }
   deps.output.info(`An earlier update of ${ref.functionName} is still in progress; waiting for it to finish first.`);
-  const settled = await waitForUpdate(ref, { what: `the earlier update of ${ref.functionName}`, timeoutMs: options.timeoutMs, clock: deps.clock, output: deps.output });
+  const settled = await waitForUpdate(ref, `the earlier update of ${ref.functionName}`, options.timeoutMs, deps);
   if (settled.LastUpdateStatus === "Failed") {
     deps.output.warn(`The earlier update of ${ref.functionName} failed: ${failureReason(settled)}`);
   }
@@ -151,7 +151,7 @@ async function update(
   );
   const updateStarted = clock.now();
   await uploadCode(ref, deps.s3, pkg, plan, current.RevisionId);
-  const done = await waitForUpdate(ref, { what: `the update of ${ref.functionName}`, timeoutMs: options.timeoutMs, clock, output });
+  const done = await waitForUpdate(ref, `the update of ${ref.functionName}`, options.timeoutMs, deps);
   if (done.LastUpdateStatus === "Failed") {
     throw new OperationFailed(
       `Lambda could not apply the update of ${ref.functionName}: ${failureReason(done)}. $LATEST reports SHA-256 ${done.CodeSha256 ?? "(none)"}.`,
@@ -223,6 +223,19 @@ function summary(result: DeployResult, pkg: DeploymentPackage): string {
       : `updated (${result.upload === "s3" ? "through S3" : "direct upload"}, ${formatBytes(pkg.size)}, SHA-256 ${result.codeSha256})`;
   const version = result.version === undefined ? "" : result.versionCreated ? `; published version ${result.version}` : `; version ${result.version} already had it`;
   return `${head}${body}${version}.`;
+}
+
+function waitForUpdate(ref: FunctionRef, what: string, timeoutMs: number, deps: Pick<DeployFunctionDeps, "clock" | "output">): Promise<FunctionConfiguration> {
+  return waitUntilSettled(ref.lambda, {
+    functionName: ref.functionName,
+    what,
+    timeoutMs,
+    clock: deps.clock,
+    output: deps.output,
+    read: () => readLatest(ref),
+    onTimeoutAdvice:
+      "The update may still finish: run deploy:function again (it waits for it, and uploads nothing if this package is then in place), or allow longer with --timeout.",
+  });
 }
 
 function failureReason(config: FunctionConfiguration): string {

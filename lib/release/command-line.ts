@@ -25,7 +25,7 @@ export type ReleaseValues<O extends OptionsConfig> = ReturnType<typeof parseArgu
 
 export interface ReleaseMainOptions {
   /** How the dependencies are built; tests point them at the emulators. */
-  wire?: (io: CommandIO, options: { dryRun: boolean }) => ReleaseDeps;
+  wire?: (io: CommandIO, options: { dryRun: boolean; json: boolean }) => ReleaseDeps;
   /** Where a person answers the confirmation (default: `io.stdin`, else standard input). */
   input?: ConfirmInput;
 }
@@ -63,7 +63,8 @@ export async function releaseMain<O extends OptionsConfig = {}, R = unknown>(
       return;
     }
     spec.check?.(parsed);
-    const wired = (options.wire ?? releaseDepsFromEnv)(io, { dryRun: common["dry-run"] });
+    const wired = (options.wire ?? releaseDepsFromEnv)(io, { dryRun: common["dry-run"], json: common.json });
+    // Wiring that ignores `json` (tests' recorders) still keeps messages off standard output.
     const deps = common.json ? messagesToStderr(wired) : wired;
     const input = options.input ?? io.stdin;
     const result = await spec.run(parsed, { ...deps, confirm: confirmer({ yes: common.yes, ...(input ? { input } : {}) }) });

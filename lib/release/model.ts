@@ -1,3 +1,4 @@
+import { LEGACY_ALIAS } from "../alexa/names";
 import { InvariantRefusal } from "../errors";
 import { manifestEndpoints } from "./endpoints";
 
@@ -28,8 +29,6 @@ export type EndpointTarget =
 
 /** What a whole stage points at: one target, several (regional overrides disagree), or nothing. */
 export type StageTarget = EndpointTarget | { kind: "mixed"; targets: EndpointTarget[] } | { kind: "none" };
-
-const LEGACY_ALIAS = /^production-\d+$/;
 
 export function classifyEndpoint(uri: string, names: ReleaseNames): EndpointTarget {
   if (uri === names.functionArn || uri === `${names.functionArn}:$LATEST`) return { kind: "latest" };

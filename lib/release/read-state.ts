@@ -6,6 +6,7 @@ import { latestCertification } from "../smapi/certification";
 import { smapiCall, statusCodeOf } from "../smapi/errors";
 import type { SmapiClient } from "../smapi/client";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { LatestCode } from "../lambda/latest";
 import {
   stageTarget, type AliasView, type Certification, type CertificationStatus, type Colour, type ReleaseNames, type ReleaseState,
 } from "./model";
@@ -14,14 +15,6 @@ import {
 export interface StageManifest {
   manifest: unknown;
   etag: string | undefined;
-}
-
-/** $LATEST as Lambda reports it. */
-export interface LatestCode {
-  codeSha256: string;
-  revisionId: string;
-  lastUpdateStatus: string;
-  lastModified: string;
 }
 
 export interface ObservedState extends ReleaseState {

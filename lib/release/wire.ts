@@ -2,11 +2,12 @@ import { loadEnvironment } from "../../config";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
-import { streamOutput } from "../output";
+import { commandOutput } from "../output";
 import { ResilientApiClient } from "../smapi/api-client";
 import { createSmapiClient } from "../smapi/client";
 import type { CommandIO } from "../cli";
-import { DryRunPlan, type ReleaseDeps } from "./deps";
+import { type ReleaseDeps } from "./deps";
+import { DryRunPlan } from "../dry-run";
 
 /**
  * Builds a release command's dependencies from the environment: the
@@ -14,11 +15,11 @@ import { DryRunPlan, type ReleaseDeps } from "./deps";
  * redacts the credentials, and the system clock. Configuration and
  * credentials are checked before any call is made.
  */
-export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean }): ReleaseDeps {
+export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean; json?: boolean }): ReleaseDeps {
   const config = loadEnvironment({ env: io.env });
   const credentials = readAskCredentials(io.env);
   const endpoints = readSmapiEndpoints(io.env);
-  const output = streamOutput({ stdout: io.stdout as NodeJS.WritableStream, stderr: io.stderr as NodeJS.WritableStream, secrets: secretValues(credentials) });
+  const output = commandOutput(io, { json: options.json ?? false, secrets: secretValues(credentials), env: io.env });
   return {
     config,
     lambda: createLambdaClient({ region: config.region }),

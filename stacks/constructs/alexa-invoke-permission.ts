@@ -1,7 +1,7 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
+import { ALEXA_SKILLS_KIT_PRINCIPAL } from "../../lib/alexa/names";
 
-export const ALEXA_SKILLS_KIT_PRINCIPAL = "alexa-appkit.amazon.com";
 
 export interface AlexaInvokePermissionProps {
   readonly functionName: string;

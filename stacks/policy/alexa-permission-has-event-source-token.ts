@@ -1,7 +1,8 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { ALEXA_SKILLS_KIT_PRINCIPAL, ALEXA_SMART_HOME_PRINCIPAL } from "../../lib/alexa/names";
 import { NOT_APPLICABLE, outcome, type PolicyRule } from "./rule";
 
-const ALEXA_PRINCIPALS = ["alexa-appkit.amazon.com", "alexa-connectedhome.amazon.com"];
+const ALEXA_PRINCIPALS = [ALEXA_SKILLS_KIT_PRINCIPAL, ALEXA_SMART_HOME_PRINCIPAL];
 
 export const AlexaPermissionHasEventSourceToken: PolicyRule = {
   id: "AlexaPermissionHasEventSourceToken",

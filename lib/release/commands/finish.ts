@@ -1,4 +1,5 @@
 import { paginateListAliases } from "@aws-sdk/client-lambda";
+import { LEGACY_ALIAS } from "../../alexa/names";
 import { InvariantRefusal } from "../../errors";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
 import type { Confirm } from "../confirm";
@@ -48,8 +49,6 @@ export interface FinishReport {
   plannedCalls?: string[];
   next: string;
 }
-
-const LEGACY_ALIAS = /^production-\d+$/;
 
 export async function finish(options: FinishOptions, deps: FinishDeps): Promise<FinishReport> {
   const state = await readReleaseState(deps);

@@ -7,10 +7,10 @@ import { readReleaseState, readStageManifest, type ObservedState } from "../read
 import { moveAlias } from "../steps/alias";
 import { setDevelopmentEndpoint } from "../steps/manifest";
 import { checkAlexaPermission } from "../steps/permission";
-import { publishLatest, type PublishedVersion } from "../steps/publish";
+import { publishLatest, type PublishedVersion } from "../../lambda/publish";
 import { confirmAlexaReaches } from "../steps/simulate";
-import { smokeTest } from "../steps/smoke-test";
-import { checkAfterMove, inStep } from "./promote";
+import { smokeTest } from "../../lambda/smoke-test";
+import { checkAfterMove, inStep } from "./shared";
 
 /**
  * npm run flip: the blue/green endpoint swap. $LATEST becomes a version, the

@@ -1,11 +1,13 @@
-import { ConcurrentChange, OperationFailed, PipelineError } from "../../errors";
+import { OperationFailed } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
 import { previousVersionOf, promotionRecord, type AliasView, type Colour } from "../model";
 import { readReleaseState } from "../read-state";
-import { findLiveAlias, moveAlias, type LiveAlias } from "../steps/alias";
-import { publishLatest, readVersion, waitForLatest, type PublishedVersion } from "../steps/publish";
-import { SmokeTestFailed, smokeTest } from "../steps/smoke-test";
+import { findLiveAlias, moveAlias } from "../steps/alias";
+import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
+import { waitForLatest } from "../../lambda/latest";
+import { publishLatest, readVersion, type PublishedVersion } from "../../lambda/publish";
+import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
 
 /**
  * npm run promote: the code-only production update. `$LATEST` becomes a
@@ -32,27 +34,6 @@ export interface PromoteResult {
 }
 
 export type PromoteDeps = ReleaseDeps & { confirm: Confirm };
-
-/**
- * Runs one step of a command, turning an unexplained failure (an AWS SDK
- * error) into OperationFailed that names the step, so a person knows how
- * far the run got; typed errors pass through. Shared by promote and rollback.
- */
-export async function inStep<T>(command: string, what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof PipelineError) throw error;
-    const e = error instanceof Error ? error : new Error(String(error));
-    throw new OperationFailed(`${what} failed (${e.name}: ${e.message}). Nothing after that step was done; run npm run ${command} again to continue.`);
-  }
-}
-
-/** "the blue alias", "the green alias (green-prod)", "the legacy alias production-3". */
-export function describeLiveAlias(live: LiveAlias): string {
-  if (!live.colour) return `the legacy alias ${live.alias.name}`;
-  return `the ${live.colour} alias${live.alias.name !== live.colour ? ` (${live.alias.name})` : ""}`;
-}
 
 export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Promise<PromoteResult> {
   const { output } = deps;
@@ -102,35 +83,4 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
   }
   output.info(`Promoted: live alias ${from.name} is now on version ${version.version} ("${version.description}"), was ${from.version}. npm run rollback moves it back.`);
   return { ...base, outcome: "promoted", toVersion: version.version, published: version.outcome, description };
-}
-
-/**
- * Invariant 5, after the move: the alias itself must answer. If it does
- * not (or cannot be checked), the alias goes back to where it was, with its
- * old description, on the condition that nobody moved it meanwhile.
- * Under --dry-run the check is only listed. Shared by promote and rollback.
- */
-export async function checkAfterMove(
-  deps: ReleaseDeps,
-  options: { command: string; before: AliasView; after: AliasView },
-): Promise<void> {
-  const { before, after } = options;
-  try {
-    await smokeTest(deps, { qualifier: after.name, expectVersion: after.version, planned: deps.dryRun !== undefined });
-    return;
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    deps.output.warn(`Alias ${after.name} failed its check after the move (${why}); moving it back to version ${before.version}.`);
-    try {
-      await moveAlias(deps, { alias: after, toVersion: before.version, description: before.description });
-    } catch (undoError) {
-      const undo = undoError instanceof Error ? undoError.message : String(undoError);
-      const message = `Alias ${after.name} was moved to version ${after.version}, but then: ${why} Moving it back to version ${before.version} failed: ${undo}`;
-      if (undoError instanceof ConcurrentChange) throw new ConcurrentChange(message);
-      throw new OperationFailed(`${message} Move it back by hand (aws lambda update-alias) or run npm run ${options.command} again.`);
-    }
-    throw new OperationFailed(
-      `Alias ${after.name} was moved to version ${after.version}, but then: ${why} It was moved back to version ${before.version}, so live is as it was.`,
-    );
-  }
 }

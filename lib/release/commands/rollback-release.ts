@@ -2,10 +2,11 @@ import type { v1 } from "ask-smapi-model";
 import { InvariantRefusal, OperationFailed } from "../../errors";
 import { smapiCall } from "../../smapi/errors";
 import type { Confirm } from "../confirm";
-import { mutate, type ReleaseDeps } from "../deps";
+import { type ReleaseDeps } from "../deps";
+import { mutate } from "../../dry-run";
 import { describeTarget, liveColour, stageTarget, type AliasView, type Colour } from "../model";
 import { readReleaseState, readStageManifest, type ObservedState } from "../read-state";
-import { smokeTest, SmokeTestFailed } from "../steps/smoke-test";
+import { smokeTest, SmokeTestFailed } from "../../lambda/smoke-test";
 import { waitForSmapiStatus } from "../steps/wait-smapi";
 
 /**

@@ -4,8 +4,8 @@ import type { ReleaseDeps } from "../deps";
 import { previousVersionOf, type AliasView, type Colour } from "../model";
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
-import { smokeTest } from "../steps/smoke-test";
-import { checkAfterMove, describeLiveAlias, inStep } from "./promote";
+import { smokeTest } from "../../lambda/smoke-test";
+import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
 
 /**
  * npm run rollback (without --release): undo the last promote by moving the

@@ -2,7 +2,7 @@ import type { ReleaseDeps } from "../deps";
 import { manifestEndpoints } from "../endpoints";
 import { candidateColour, describeTarget, isInReview, liveColour, nextStep, stageTarget, type Colour, type StageTarget } from "../model";
 import { readAlias, readReleaseState, readStageManifest } from "../read-state";
-import { readVersion } from "../steps/publish";
+import { readVersion } from "../../lambda/publish";
 import { smapiCall } from "../../smapi/errors";
 
 export interface VersionReport {

@@ -6,7 +6,7 @@ import { candidateColour, describeTarget, isInReview, liveColour, stageTarget, t
 import { readReleaseState, type ObservedState } from "../read-state";
 import { readDevelopmentManifest } from "../steps/manifest";
 import { submitForCertification, VERSION_MESSAGE_MAX, type PublicationMethod } from "../steps/certify";
-import { smokeTest, SmokeTestFailed, type SmokeTestResult } from "../steps/smoke-test";
+import { smokeTest, SmokeTestFailed, type SmokeTestResult } from "../../lambda/smoke-test";
 import { runSkillValidations, type ValidationReport } from "../steps/validate-skill";
 
 /**

@@ -1,6 +1,7 @@
 import { PreconditionFailedException, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { ConcurrentChange, InvariantRefusal } from "../../errors";
-import { mutate, type ReleaseDeps } from "../deps";
+import { type ReleaseDeps } from "../deps";
+import { mutate } from "../../dry-run";
 import { describeTarget, isInReview, type AliasView, type Colour, type ReleaseState } from "../model";
 import { readAlias } from "../read-state";
 

@@ -3,7 +3,8 @@ import { getValueFromHeader } from "ask-smapi-sdk";
 import { OperationFailed } from "../../errors";
 import { findCertificationInProgress } from "../../smapi/certification";
 import { smapiCall } from "../../smapi/errors";
-import { mutate, type ReleaseDeps } from "../deps";
+import { type ReleaseDeps } from "../deps";
+import { mutate } from "../../dry-run";
 import { waitForSmapiStatus } from "./wait-smapi";
 
 /**

@@ -2,7 +2,8 @@ import type { v1 } from "ask-smapi-model";
 import { ConcurrentChange, OperationFailed } from "../../errors";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
 import { waitForManifestUpdate, type ManifestUpdateStatus, type SmapiProblem } from "../../smapi/skill-status";
-import { mutate, type ReleaseDeps } from "../deps";
+import { type ReleaseDeps } from "../deps";
+import { mutate } from "../../dry-run";
 import { manifestEndpoints, withEndpoint, type ManifestEndpoint } from "../endpoints";
 import { readStageManifest, type StageManifest } from "../read-state";
 

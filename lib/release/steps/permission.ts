@@ -1,4 +1,5 @@
 import { GetPolicyCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { ALEXA_SKILLS_KIT_PRINCIPAL } from "../../alexa/names";
 import { InvariantRefusal } from "../../errors";
 import type { ReleaseDeps } from "../deps";
 
@@ -8,7 +9,6 @@ import type { ReleaseDeps } from "../deps";
  * permissions, so the scripts only check them, and say how to restore them.
  */
 
-export const ALEXA_PRINCIPAL = "alexa-appkit.amazon.com";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -20,8 +20,8 @@ function allowsInvoke(statement: Json): boolean {
 
 function isAlexa(statement: Json): boolean {
   const principal = statement.Principal;
-  if (principal === ALEXA_PRINCIPAL) return true;
-  return isObject(principal) && asList(principal.Service).includes(ALEXA_PRINCIPAL);
+  if (principal === ALEXA_SKILLS_KIT_PRINCIPAL) return true;
+  return isObject(principal) && asList(principal.Service).includes(ALEXA_SKILLS_KIT_PRINCIPAL);
 }
 
 function eventSourceToken(statement: Json): string | undefined {
@@ -39,7 +39,7 @@ export function alexaStatement(policy: unknown, skillId: string): { statementId:
   const alexa = statements.filter((s) => allowsInvoke(s) && isAlexa(s));
   const scoped = alexa.find((s) => eventSourceToken(s) === skillId);
   if (scoped) return { statementId: typeof scoped.Sid === "string" ? scoped.Sid : "" };
-  if (alexa.length === 0) return { problem: `no statement lets ${ALEXA_PRINCIPAL} call lambda:InvokeFunction` };
+  if (alexa.length === 0) return { problem: `no statement lets ${ALEXA_SKILLS_KIT_PRINCIPAL} call lambda:InvokeFunction` };
   const tokens = alexa.map(eventSourceToken);
   if (tokens.some((t) => t === undefined)) return { problem: `the Alexa statement is not scoped to a skill (no lambda:EventSourceToken condition), so any skill could invoke it` };
   return { problem: `the Alexa statements are scoped to other skills (${tokens.join(", ")}), not ${skillId}` };

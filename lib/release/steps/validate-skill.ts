@@ -1,7 +1,8 @@
 import type { v1 } from "ask-smapi-model";
 import { OperationFailed } from "../../errors";
-import { mutate, type ReleaseDeps } from "../deps";
-import { retryWhileBusy } from "./simulate";
+import { type ReleaseDeps } from "../deps";
+import { mutate } from "../../dry-run";
+import { retryWhileBusy } from "../../smapi/busy";
 import { waitForSmapiStatus } from "./wait-smapi";
 
 /**

@@ -6,12 +6,13 @@ import {
   InvalidParameterValueException,
   paginateListVersionsByFunction,
 } from "@aws-sdk/client-lambda";
-import { versionDescription as describeVersion } from "../../deploy/commit";
-import { ConcurrentChange, OperationFailed } from "../../errors";
-import { waitUntil } from "../../wait";
-import { mutate, type ReleaseDeps } from "../deps";
-import type { ReleaseNames } from "../model";
-import type { LatestCode } from "../read-state";
+import { versionDescription } from "./commit";
+import { ConcurrentChange } from "../errors";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { Clock } from "../clock";
+import { mutate, type DryRunPlan } from "../dry-run";
+import type { Output } from "../output";
+import { waitForLatest, type LatestCode } from "./latest";
 
 /**
  * Publishing `$LATEST` as an immutable version: the first step of `promote`
@@ -36,76 +37,22 @@ export interface PublishedVersion {
   outcome: "published" | "existing" | "planned";
 }
 
-export type PublishDeps = Pick<ReleaseDeps, "lambda" | "output" | "clock" | "resolveCommit" | "dryRun">;
-
-/** Lambda's updates take seconds; a few minutes means something is stuck. */
-export const DEFAULT_UPDATE_TIMEOUT_MS = 5 * 60_000;
+export interface PublishDeps {
+  lambda: LambdaClient;
+  output: Output;
+  clock: Clock;
+  /** The skill commit `$LATEST` holds, for the version's description. */
+  resolveCommit?: (() => Promise<string | undefined>) | undefined;
+  dryRun?: DryRunPlan | undefined;
+}
 
 export function isPlannedVersion(version: string): boolean {
   return version === PLANNED_VERSION;
 }
 
-/** "2026-11-25 commit 3f9c2a1": one format for deploy:function --publish, flip and promote. */
-export function versionDescription(at: Date, commit: string | undefined): string {
-  return describeVersion(at.getTime(), commit);
-}
-
-/** `$LATEST` as a GetFunctionConfiguration (or UpdateFunctionCode) answer describes it. */
-export function latestOf(fn: {
-  CodeSha256?: string | undefined;
-  RevisionId?: string | undefined;
-  LastUpdateStatus?: string | undefined;
-  LastModified?: string | undefined;
-}): LatestCode {
-  return {
-    codeSha256: fn.CodeSha256 ?? "",
-    revisionId: fn.RevisionId ?? "",
-    lastUpdateStatus: fn.LastUpdateStatus ?? "Successful",
-    lastModified: fn.LastModified ?? "",
-  };
-}
-
-/**
- * `$LATEST` once its last update has finished: a version published while an
- * update is in progress is refused by Lambda, and one published after a
- * failed update would hold the old code. `current` (a read already made)
- * saves a call when it shows a finished update.
- */
-export async function waitForLatest(
-  deps: Pick<ReleaseDeps, "lambda" | "output" | "clock">,
-  options: { functionName: string; current?: LatestCode; timeoutMs?: number },
-): Promise<LatestCode> {
-  let reason = "";
-  const settled =
-    // Anything but a finished update is read again: a failed one for its reason.
-    options.current?.lastUpdateStatus === "Successful"
-      ? options.current
-      : await waitUntil<LatestCode>({
-          what: `the update of ${options.functionName}'s $LATEST to finish`,
-          timeoutMs: options.timeoutMs ?? DEFAULT_UPDATE_TIMEOUT_MS,
-          clock: deps.clock,
-          output: deps.output,
-          poll: async () => {
-            const fn = await deps.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: options.functionName }));
-            const latest = latestOf(fn);
-            reason = [fn.LastUpdateStatusReasonCode, fn.LastUpdateStatusReason].filter(Boolean).join(": ");
-            // A function still being created is Pending and cannot be published either.
-            const busy = latest.lastUpdateStatus === "InProgress" || fn.State === "Pending";
-            return { done: !busy, status: `LastUpdateStatus ${latest.lastUpdateStatus}${fn.State ? `, State ${fn.State}` : ""}`, value: latest };
-          },
-        });
-  if (!settled) throw new OperationFailed(`Lambda did not describe ${options.functionName}'s $LATEST.`);
-  if (settled.lastUpdateStatus === "Failed") {
-    throw new OperationFailed(
-      `The last update of ${options.functionName}'s $LATEST failed${reason ? ` (${reason})` : ""}, so $LATEST still holds the code from before it. ` +
-        "Fix the package and run npm run deploy:function again before publishing.",
-    );
-  }
-  return settled;
-}
 
 /** The highest version number published so far (0 when none): PublishVersion gives back exactly this one when `$LATEST` is unchanged. */
-export async function lastPublishedVersion(deps: Pick<ReleaseDeps, "lambda">, functionName: string): Promise<{ version: number; codeSha256: string | undefined }> {
+export async function lastPublishedVersion(deps: { lambda: LambdaClient }, functionName: string): Promise<{ version: number; codeSha256: string | undefined }> {
   let last = { version: 0, codeSha256: undefined as string | undefined };
   for await (const page of paginateListVersionsByFunction({ client: deps.lambda }, { FunctionName: functionName })) {
     for (const v of page.Versions ?? []) {
@@ -118,7 +65,7 @@ export async function lastPublishedVersion(deps: Pick<ReleaseDeps, "lambda">, fu
 
 /** A published version's code hash, description and date. */
 export async function readVersion(
-  deps: Pick<ReleaseDeps, "lambda">,
+  deps: { lambda: LambdaClient },
   options: { functionName: string; version: string },
 ): Promise<{ version: string; codeSha256: string; description: string; lastModified: string }> {
   const fn = await deps.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: options.functionName, Qualifier: options.version }));
@@ -134,7 +81,7 @@ export async function readVersion(
  */
 export async function publishLatest(
   deps: PublishDeps,
-  options: { names: Pick<ReleaseNames, "functionName">; latest?: LatestCode; timeoutMs?: number },
+  options: { names: { functionName: string }; latest?: LatestCode; timeoutMs?: number },
 ): Promise<PublishedVersion> {
   const functionName = options.names.functionName;
   const latest = await waitForLatest(deps, {
@@ -142,7 +89,7 @@ export async function publishLatest(
     ...(options.latest ? { current: options.latest } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const description = versionDescription(new Date(deps.clock.now()), await deps.resolveCommit?.());
+  const description = versionDescription(deps.clock.now(), await deps.resolveCommit?.());
   const before = await lastPublishedVersion(deps, functionName);
   const published = await mutate(
     deps,

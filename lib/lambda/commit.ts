@@ -38,7 +38,7 @@ export function shortCommit(commit: string): string {
 }
 
 /** `2026-11-25 commit 3f9c2a1`: the UTC date and the short commit (DESIGN.md's release model). */
-export function versionDescription(nowMs: number, commit: string | undefined): string {
-  const date = new Date(nowMs).toISOString().slice(0, 10);
+export function versionDescription(at: number | Date, commit: string | undefined): string {
+  const date = new Date(at).toISOString().slice(0, 10);
   return commit === undefined ? date : `${date} commit ${shortCommit(commit)}`;
 }

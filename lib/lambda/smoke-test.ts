@@ -1,8 +1,12 @@
 import { InvokeCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
-import { OperationFailed } from "../../errors";
-import type { ReleaseDeps } from "../deps";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { EnvironmentConfig } from "../../config";
+import { alexaResponseProblems, clip, isObject, launchRequest, spoken } from "../alexa/launch";
+import type { Clock } from "../clock";
+import type { DryRunPlan } from "../dry-run";
+import { OperationFailed } from "../errors";
+import type { Output } from "../output";
 import { isPlannedVersion } from "./publish";
-import { alexaResponseProblems, clip, isObject, launchRequest, spoken } from "../../alexa/launch";
 
 /**
  * Invariant 5's check: before an endpoint or the live alias moves to a
@@ -46,7 +50,7 @@ function describeQualifier(qualifier: string, capital = true): string {
  * moved): then the check is only listed.
  */
 export async function smokeTest(
-  deps: Pick<ReleaseDeps, "lambda" | "config" | "output" | "clock" | "dryRun">,
+  deps: { lambda: LambdaClient; config: Pick<EnvironmentConfig, "skill" | "function">; output: Output; clock: Clock; dryRun?: DryRunPlan | undefined },
   options: { qualifier: string; expectVersion?: string; planned?: boolean },
 ): Promise<SmokeTestResult> {
   const { qualifier } = options;
