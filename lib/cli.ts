@@ -51,3 +51,17 @@ export function parseArguments<T extends NonNullable<ParseArgsConfig["options"]>
     throw new UsageError(`${(error as Error).message}\n\n${help}`);
   }
 }
+
+/** The options every command has, with the same meaning everywhere. */
+export const STANDARD_OPTIONS = {
+  "dry-run": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+
+/** A `--timeout`-like option in seconds (a positive number, at most `max`), as milliseconds. */
+export function parseSeconds(flag: string, text: string, max: number): number {
+  const n = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!(n > 0 && n <= max)) throw new UsageError(`${flag} takes a number of seconds from 1 to ${max}, got ${JSON.stringify(text)}.`);
+  return Math.round(n * 1000);
+}

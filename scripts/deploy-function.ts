@@ -5,7 +5,7 @@ import { loadEnvironment, overrideNotices } from "../config";
 import { createLambdaClient } from "../lib/aws/lambda-client";
 import { createS3Client } from "../lib/aws/s3-client";
 import type { AwsClientOptions } from "../lib/aws/client-config";
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
+import { parseArguments, parseSeconds, runCommand, runMain, STANDARD_OPTIONS, type CommandIO } from "../lib/cli";
 import { systemClock, type Clock } from "../lib/clock";
 import { commitResolver, type ResolveCommit } from "../lib/lambda/commit";
 import { deployFunction } from "../lib/deploy/function";
@@ -72,9 +72,7 @@ export function parseDeployFunctionArgs(argv: readonly string[]): DeployFunction
       "s3-bucket": { type: "string" },
       publish: { type: "boolean", default: false },
       timeout: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...STANDARD_OPTIONS,
     },
     HELP,
   );
@@ -98,16 +96,10 @@ export function parseDeployFunctionArgs(argv: readonly string[]): DeployFunction
     ...(functionName !== undefined && { functionName }),
     ...(s3Bucket !== undefined && { s3Bucket }),
     ...flags,
-    timeoutMs: timeoutSeconds(values.timeout) * 1000,
+    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS * 1000 : parseSeconds("--timeout", values.timeout, MAX_TIMEOUT_SECONDS),
   };
 }
 
-function timeoutSeconds(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
-  const n = /^[1-9][0-9]*$/.test(text) ? Number(text) : NaN;
-  if (!(n <= MAX_TIMEOUT_SECONDS)) throw new UsageError(`--timeout takes whole seconds from 1 to ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(text)}.`);
-  return n;
-}
 
 function bucketName(name: string, from: string): string {
   if (!S3_BUCKET.test(name)) throw new UsageError(`${from} must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens), got ${JSON.stringify(name)}.`);

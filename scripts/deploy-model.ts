@@ -1,4 +1,4 @@
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
+import { parseArguments, parseSeconds, runCommand, runMain, STANDARD_OPTIONS, type CommandIO } from "../lib/cli";
 import { loadEnvironment, overrideNotices } from "../config";
 import { systemClock, type Clock } from "../lib/clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../lib/credentials";
@@ -8,6 +8,9 @@ import { commandOutput } from "../lib/output";
 import type { RetryPolicy } from "../lib/retry";
 import { ResilientApiClient } from "../lib/smapi/api-client";
 import { createSmapiClient } from "../lib/smapi/client";
+
+/** Model builds take minutes; an hour means something is stuck. */
+const MAX_BUILD_TIMEOUT_SECONDS = 3600;
 
 export const HELP = `Usage: npm run deploy:model -- --skill-package <dir> [options]
 
@@ -58,9 +61,7 @@ export function parseDeployModelArgs(argv: readonly string[]): DeployModelArgs {
       "skill-package": { type: "string" },
       locale: { type: "string", multiple: true },
       timeout: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...STANDARD_OPTIONS,
     },
     HELP,
   );
@@ -71,18 +72,12 @@ export function parseDeployModelArgs(argv: readonly string[]): DeployModelArgs {
     help,
     packageDir,
     locales: values.locale ?? [],
-    timeoutMs: values.timeout === undefined ? DEFAULT_BUILD_TIMEOUT_MS : timeoutMs(values.timeout),
+    timeoutMs: values.timeout === undefined ? DEFAULT_BUILD_TIMEOUT_MS : parseSeconds("--timeout", values.timeout, MAX_BUILD_TIMEOUT_SECONDS),
     dryRun: values["dry-run"] === true,
     json: values.json === true,
   };
 }
 
-function timeoutMs(text: string): number {
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || Number(text) <= 0) {
-    throw new UsageError(`--timeout takes a number of seconds greater than 0, got ${JSON.stringify(text)}.`);
-  }
-  return Math.round(Number(text) * 1000);
-}
 
 /** What tests and the benchmark replace; everything else comes from the environment. */
 export interface DeployModelWiring {

@@ -54,5 +54,5 @@ test("deploys, exits 0 and prints JSON alone on standard output; bad usage exits
   expect(deployed.stdout + deployed.stderr).not.toContain(env.AWS_SECRET_ACCESS_KEY);
 
   expect(bad.code).toBe(2);
-  expect(bad.stderr).toMatch(/^deploy:function: --timeout takes whole seconds from 1 to 3600, got "soon"\.\n$/);
+  expect(bad.stderr).toMatch(/^deploy:function: --timeout takes a number of seconds from 1 to 3600, got "soon"\.\n$/);
 });

@@ -466,8 +466,8 @@ describe("usage", () => {
   });
 
   test.each([
-    [["--zip", "b.zip", "--timeout", "0"], "--timeout takes whole seconds from 1 to 3600"],
-    [["--zip", "b.zip", "--timeout", "300000"], "--timeout takes whole seconds from 1 to 3600"],
+    [["--zip", "b.zip", "--timeout", "0"], "--timeout takes a number of seconds from 1 to 3600"],
+    [["--zip", "b.zip", "--timeout", "300000"], "--timeout takes a number of seconds from 1 to 3600"],
     [["--zip", "b.zip", "--function", "arn:aws:lambda:x"], "--function takes a Lambda function name"],
     [["--zip", "b.zip", "--s3-bucket", "Bad_Bucket"], "--s3-bucket must be an S3 bucket name"],
   ])("%j: exit 2", async (argv, message) => {

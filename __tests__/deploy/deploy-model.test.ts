@@ -385,7 +385,7 @@ describe("deploy:model refuses bad input before calling Amazon", () => {
   it.each([
     [["--skill-package"], "argument missing"],
     [[], "--skill-package <dir> is required"],
-    [["--skill-package", FIXTURE, "--timeout", "0"], "--timeout takes a number of seconds greater than 0"],
+    [["--skill-package", FIXTURE, "--timeout", "0"], "--timeout takes a number of seconds from 1 to 3600"],
     [["--skill-package", FIXTURE, "--locale", "en_US"], "--locale"],
     [["--skill-package", FIXTURE, "--locale", "de-DE"], "has no interaction model interactionModels/custom/de-DE.json"],
     [["--skill-package", "/nonexistent/package"], "does not exist"],

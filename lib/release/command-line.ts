@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
-import { parseArguments, runCommand, type CommandIO } from "../cli";
+import { parseArguments, runCommand, STANDARD_OPTIONS, type CommandIO } from "../cli";
 import { confirmer, type Confirm } from "./confirm";
 import type { ReleaseDeps } from "./deps";
 import { releaseDepsFromEnv } from "./wire";
@@ -15,9 +15,7 @@ export type ReleaseIO = CommandIO & { stdin?: ConfirmInput };
 /** The options every release command has. */
 export const COMMON_OPTIONS = {
   yes: { type: "boolean", short: "y", default: false },
-  "dry-run": { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
+  ...STANDARD_OPTIONS,
 } as const satisfies OptionsConfig;
 
 /** The parsed values of the common options and a command's own. */
