@@ -9,6 +9,16 @@
 
 export const ANY_OPERATION = "*";
 
+/**
+ * A fault of the connection rather than of the API: `hang` never answers (and
+ * never handles the request, so a client's timeout is all that ends it);
+ * `drop` closes the connection before the request is handled; `drop-after`
+ * handles the request and then closes the connection instead of answering,
+ * so the change is made but the client never learns of it (the less
+ * convenient of the two ways a real connection can break).
+ */
+export type ConnectionFault = "hang" | "drop" | "drop-after";
+
 /** What a test asks for; the emulator fills in a type from the status if none is given. */
 export interface FailureSpec {
   status: number;
@@ -27,6 +37,8 @@ export interface InjectedFailure {
   headers: Record<string, string>;
   /** Set only when the spec gave one. */
   body?: unknown;
+  /** Set for a connection fault: the emulator hangs or drops the connection instead of answering `status`. */
+  connection?: ConnectionFault;
 }
 
 /** The request as a hook sees it: enough to decide what a "concurrent operator" does. */
@@ -54,7 +66,7 @@ interface Armed<T> {
 }
 
 export interface PendingFaults {
-  failures: Array<{ operation: string; remaining: number; status: number; errorType: string }>;
+  failures: Array<{ operation: string; remaining: number; status: number; errorType: string; connection?: ConnectionFault }>;
   delays: Array<{ operation: string; remaining: number; ms: number }>;
   hooks: Array<{ operation: string; remaining: number }>;
 }
@@ -79,6 +91,25 @@ export class Faults<C extends FaultContext = FaultContext> {
   /** The next `times` calls of `operation` are throttled (the API's 429). */
   throttleNext(operation: string, times = 1): this {
     return this.failNext(operation, { ...this.options.throttle, times });
+  }
+
+  /** The next `times` calls of `operation` never get an answer, and are never handled. */
+  hangNext(operation: string, times = 1): this {
+    return this.connectionFault(operation, "hang", times);
+  }
+
+  /**
+   * The next `times` calls of `operation` lose their connection: before they
+   * are handled, or (`afterHandling`) once they have been, instead of the answer.
+   */
+  dropNext(operation: string, options: { afterHandling?: boolean; times?: number } = {}): this {
+    return this.connectionFault(operation, options.afterHandling ? "drop-after" : "drop", options.times ?? 1);
+  }
+
+  private connectionFault(operation: string, connection: ConnectionFault, times: number): this {
+    const failure = { ...this.resolve({ status: 0, errorType: `connection ${connection}`, message: `Injected fault: connection ${connection}` }), connection };
+    this.failures.push({ operation, remaining: positive(times, "times"), value: failure });
+    return this;
   }
 
   /** The next `times` calls of `operation` wait `ms` before being handled. */
@@ -119,6 +150,7 @@ export class Faults<C extends FaultContext = FaultContext> {
         remaining: f.remaining,
         status: f.value.status,
         errorType: f.value.errorType,
+        ...(f.value.connection ? { connection: f.value.connection } : {}),
       })),
       delays: this.delays.map((d) => ({ operation: d.operation, remaining: d.remaining, ms: d.value })),
       hooks: this.hooks.map((h) => ({ operation: h.operation, remaining: h.remaining })),

@@ -73,10 +73,22 @@ export function lambdaRequestHandler(deps: ServerDeps): RequestHandler {
     try {
       await deps.sleep(deps.latencyMs);
       const injected = await deps.faults.apply({ operation, method, path, params: parsed.params, query });
-      if (injected) throw new LambdaApiError(injected.status, injected.errorType, injected.message, injected.headers);
+      if (injected?.connection === "hang" || injected?.connection === "drop") {
+        errorType = `connection ${injected.connection}`;
+        status = 0;
+        // A hung call is left open until the client gives up (or the emulator closes).
+        if (injected.connection === "drop") res.socket?.destroy();
+        return;
+      }
+      if (injected && !injected.connection) throw new LambdaApiError(injected.status, injected.errorType, injected.message, injected.headers);
       if (!found) throw new LambdaApiError(404, "UnknownOperationException", `Unknown operation ${method} ${path}`);
       const reply = await found.route.handle(parsed, { ...deps.context, requestId, baseUrl: deps.baseUrl() });
       status = reply.status;
+      if (injected?.connection === "drop-after") {
+        errorType = "connection drop-after";
+        res.socket?.destroy();
+        return;
+      }
       send(res, requestId, reply);
     } catch (err) {
       const e =

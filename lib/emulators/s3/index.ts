@@ -101,11 +101,22 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     try {
       await sleep(latencyMs);
       const injected = await faults.apply({ operation, method, path: url.pathname, bucket, key });
-      if (injected) {
+      if (injected?.connection === "hang" || injected?.connection === "drop") {
+        errorType = `connection ${injected.connection}`;
+        status = 0;
+        if (injected.connection === "drop") res.socket?.destroy();
+        return;
+      }
+      if (injected && !injected.connection) {
         throw new S3ApiError(injected.status, injected.errorType, injected.message, {}, injected.headers);
       }
       const reply = handle(store, operation, { method, bucket, key, query: url.searchParams, headers: req.headers, raw });
       status = reply.status;
+      if (injected?.connection === "drop-after") {
+        errorType = "connection drop-after";
+        res.socket?.destroy();
+        return;
+      }
       const headers: Record<string, string | number> = { "x-amz-request-id": requestId, ...(reply.headers ?? {}) };
       if (reply.body !== undefined && method !== "HEAD") {
         const body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body);

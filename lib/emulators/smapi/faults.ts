@@ -6,10 +6,10 @@
  * adapter keeps SMAPI's verbs (a spec with `code` or a whole `body`, `pending()`
  * as a count) and renders failures in SMAPI's error shape (`{ code?, message }`).
  */
-import { ANY_OPERATION, Faults, type BeforeHook as GenericBeforeHook, type FaultContext } from "../faults";
+import { ANY_OPERATION, Faults, type BeforeHook as GenericBeforeHook, type ConnectionFault, type FaultContext } from "../faults";
 
 export { ANY_OPERATION };
-export type { FaultContext };
+export type { ConnectionFault, FaultContext };
 export type BeforeHook = GenericBeforeHook<FaultContext>;
 
 export interface SmapiFailureSpec {
@@ -26,6 +26,8 @@ export interface InjectedFailure {
   status: number;
   body: unknown;
   headers: Record<string, string>;
+  /** Set for a connection fault: hang or drop instead of answering. */
+  connection?: ConnectionFault;
 }
 
 const THROTTLED = "Exceed the permitted request limit. Throttling criteria includes total requests, per API, ClientId, and CustomerId.";
@@ -52,6 +54,18 @@ export class SmapiFaults {
   /** The next `times` calls of `operation` are throttled (429). */
   throttleNext(operation: string, times = 1): this {
     this.faults.throttleNext(operation, times);
+    return this;
+  }
+
+  /** The next `times` calls of `operation` never get an answer, and are never handled. */
+  hangNext(operation: string, times = 1): this {
+    this.faults.hangNext(operation, times);
+    return this;
+  }
+
+  /** The next `times` calls of `operation` lose their connection, before or (`afterHandling`) after being handled. */
+  dropNext(operation: string, options: { afterHandling?: boolean; times?: number } = {}): this {
+    this.faults.dropNext(operation, options);
     return this;
   }
 
@@ -88,6 +102,7 @@ export class SmapiFaults {
   async apply(ctx: FaultContext): Promise<InjectedFailure | undefined> {
     const failure = await this.faults.apply(ctx);
     if (!failure) return undefined;
+    if (failure.connection) return { status: 0, body: undefined, headers: {}, connection: failure.connection };
     // Only a hook's failure (and a throttle) comes without a body: SMAPI's `{ message }`.
     return { status: failure.status, body: failure.body ?? { message: failure.message }, headers: failure.headers };
   }

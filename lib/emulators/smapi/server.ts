@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { certificationHandlers, failCertification, passCertification } from "./certification";
-import { SmapiFaults } from "./faults";
+import { type ConnectionFault, SmapiFaults } from "./faults";
 import {
   type EmulatorContext,
   type Handler,
@@ -68,6 +68,8 @@ export interface CallLogEntry {
   path: string;
   mutating: boolean;
   status: number;
+  /** The connection fault injected into this call, if any (then `status` is what it would have answered, or 0). */
+  connection?: ConnectionFault;
 }
 
 export interface SpecViolation {
@@ -201,6 +203,12 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     if (latencyMs > 0) await sleep(latencyMs);
     entry.status = result.status;
     calls.push(entry);
+    // A hung call stays open until the client gives up; a dropped one loses its connection instead of the answer.
+    if (entry.connection === "hang") return;
+    if (entry.connection === "drop" || entry.connection === "drop-after") {
+      res.socket?.destroy();
+      return;
+    }
     send(res, result, method === "HEAD");
   }
 
@@ -253,6 +261,12 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
   /** The failure injected for this call (after its delays and hooks), if any. */
   async function injected(entry: CallLogEntry): Promise<HandlerResult | undefined> {
     const failure = await faults.apply({ operation: entry.operation, method: entry.method, path: entry.path });
+    if (failure?.connection) {
+      entry.connection = failure.connection;
+      // Dropped after handling: the call goes on, and only its answer is lost.
+      if (failure.connection === "drop-after") return undefined;
+      return { status: 0 };
+    }
     return failure ? { status: failure.status, body: failure.body, headers: failure.headers } : undefined;
   }
 

@@ -8,6 +8,7 @@ import { candidateColour, describeTarget, liveColour, stageTarget, type Colour, 
 import { readReleaseState, readStageManifest, type ObservedState } from "../read-state";
 import { publishCertified } from "../steps/certify";
 import { setDevelopmentEndpoint } from "../steps/manifest";
+import { inStep } from "./shared";
 
 /**
  * `npm run finish`: closes a release. After publication live points at the
@@ -51,7 +52,7 @@ export interface FinishReport {
 }
 
 export async function finish(options: FinishOptions, deps: FinishDeps): Promise<FinishReport> {
-  const state = await readReleaseState(deps);
+  const state = await inStep("finish", "reading the release state", () => readReleaseState(deps));
   const review = state.certification;
   if (review?.status === "IN_PROGRESS") {
     throw new InvariantRefusal(
@@ -105,7 +106,7 @@ async function publishThenFinish(deps: FinishDeps, state: ObservedState): Promis
     await setDevelopmentEndpoint(deps, { state, uri: state.names.functionArn });
     return report(deps, state, "planned", { kind: "latest" }, { next: "Run without --dry-run to publish and finish." });
   }
-  const after = await readReleaseState(deps);
+  const after = await inStep("finish", "reading the release state after the publication", () => readReleaseState(deps));
   if (after.live && sameTarget(after.development, after.live)) return backToLatest(deps, after, "finished", true);
   throw new InvariantRefusal(
     `The certified version was published, but live points at ${describeLive(after)}, not at ${describeTarget(after.development)}; development was left as it is. Check npm run status.`,
@@ -118,7 +119,7 @@ async function backToLatest(deps: FinishDeps, state: ObservedState, outcome: "fi
   const swapped = live.kind === "colour" ? `the colours have swapped (${candidateColour(state)} is the next candidate)` : "";
   const moved = await moveToLatest(deps, state, confirmed);
   if (moved === "not-confirmed") return report(deps, state, "not-confirmed", state.development, { next: "Run npm run finish again when ready." });
-  const unused = live.kind === "colour" ? await unusedLegacyAliases(deps, state) : [];
+  const unused = live.kind === "colour" ? await inStep("finish", "looking for unused legacy aliases", () => unusedLegacyAliases(deps, state)) : [];
   deps.output.info(
     `Live points at ${describeLive(state)}${swapped ? `; ${swapped}` : ""}. ` +
       (moved === "planned" ? "Development would go back on $LATEST." : "Development is back on $LATEST."),

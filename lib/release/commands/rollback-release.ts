@@ -8,6 +8,7 @@ import { describeTarget, liveColour, stageTarget, type AliasView, type Colour } 
 import { readReleaseState, readStageManifest, type ObservedState } from "../read-state";
 import { smokeTest, SmokeTestFailed } from "../../lambda/smoke-test";
 import { waitForSmapiStatus } from "../steps/wait-smapi";
+import { inStep } from "./shared";
 
 /**
  * `npm run rollback -- --release`: the live skill goes back to the version
@@ -92,8 +93,9 @@ const MAX_PAGES = 20;
 
 export async function rollbackRelease(options: RollbackReleaseOptions, deps: RollbackReleaseDeps): Promise<RollbackReleaseReport> {
   const skillId = deps.config.skill.id;
-  const state = await readReleaseState(deps);
-  const versions = await listSkillVersions(deps);
+  const step = <T>(what: string, run: () => Promise<T>) => inStep("rollback -- --release", what, run);
+  const state = await step("reading the release state", () => readReleaseState(deps));
+  const versions = await step("listing the skill's versions", () => listSkillVersions(deps));
   const live = versions.find((v) => statusOf(v) === "LIVE");
   const liveNumber = Number(live?.version);
   const liveColourNow = liveColour(state);
@@ -139,7 +141,7 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
   if (!target?.version) throw refuse(`Amazon lists no certified version before the live version ${live.version} to roll back to.`);
   const to = { skillVersion: target.version, colour: previousColour, alias: previous.name, aliasVersion: previous.version };
 
-  await smokeTestPrevious(deps, previous);
+  await step(`checking alias ${previous.name}`, () => smokeTestPrevious(deps, previous));
   const question = `Roll the live skill back from version ${live.version} (${liveColourNow}) to version ${target.version} (${previousColour}: alias ${previous.name} → ${state.names.functionName} version ${previous.version})?`;
   if (!deps.dryRun && !(await deps.confirm(question))) {
     deps.output.info("Not rolled back: not confirmed.");
@@ -151,7 +153,7 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
   if (rollbackId === undefined) {
     return { ...base, to, outcome: "planned", live: describeTarget(state.live), plannedCalls: [...(deps.dryRun?.calls ?? [])], next: "Run without --dry-run to roll back." };
   }
-  const now = await readLive(deps, state);
+  const now = await step("reading the live stage after the rollback", () => readLive(deps, state));
   if (now === undefined || now.kind !== "colour" || now.colour !== previousColour) {
     deps.output.warn(`Amazon rolled back to version ${target.version}, and live now points at ${now ? describeTarget(now) : "nothing"}, not at ${previousColour}.`);
   } else {

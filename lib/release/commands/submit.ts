@@ -8,6 +8,7 @@ import { readDevelopmentManifest } from "../steps/manifest";
 import { submitForCertification, VERSION_MESSAGE_MAX, type PublicationMethod } from "../steps/certify";
 import { smokeTest, SmokeTestFailed, type SmokeTestResult } from "../../lambda/smoke-test";
 import { runSkillValidations, type ValidationReport } from "../steps/validate-skill";
+import { inStep } from "./shared";
 
 /**
  * `npm run submit`: the development stage, pointing at a smoke-tested
@@ -54,7 +55,8 @@ export async function submit(options: SubmitOptions, deps: SubmitDeps): Promise<
   if (options.message !== undefined && (options.message.trim() === "" || options.message.length > VERSION_MESSAGE_MAX)) {
     throw new UsageError(`--message must be 1 to ${VERSION_MESSAGE_MAX} characters (Amazon's limit for a version message); it has ${options.message.length}.`);
   }
-  const state = await readReleaseState(deps);
+  const step = <T>(what: string, run: () => Promise<T>) => inStep("submit", what, run);
+  const state = await step("reading the release state", () => readReleaseState(deps));
   const candidate = candidateColour(state);
   const alias = state.aliases[candidate];
   const base = { skillId: deps.config.skill.id, publicationMethod, candidate: { colour: candidate, alias: alias?.name ?? deps.config.aliases[candidate], ...(alias ? { version: alias.version } : {}) } };
@@ -79,8 +81,8 @@ export async function submit(options: SubmitOptions, deps: SubmitDeps): Promise<
     throw new UsageError(`The candidate alias ${base.candidate.alias} does not exist on ${state.names.functionName}. Create it with npx cdktf deploy (Terraform owns the aliases), then npm run flip.`);
   }
 
-  const smoke = await smokeTestCandidate(deps, alias.name, alias.version);
-  const versionMessage = options.message ?? (await defaultMessage(deps, candidate, alias.name, alias.version));
+  const smoke = await step(`checking alias ${alias.name}`, () => smokeTestCandidate(deps, alias.name, alias.version));
+  const versionMessage = options.message ?? (await step(`reading version ${alias.version}`, () => defaultMessage(deps, candidate, alias.name, alias.version)));
   const described = `skill ${base.skillId} for certification (${publicationMethod}), with development on ${candidate} (alias ${alias.name} → version ${alias.version})`;
   // Asked before the validations, so a run without --yes off a terminal stops at once, having touched nothing.
   if (!deps.dryRun && !(await deps.confirm(`Submit ${described}?`))) {
