@@ -44,7 +44,8 @@ export interface OperatorClients {
   close(): void;
 }
 
-export function operatorClients(world: ReleaseWorld): OperatorClients {
+/** `refreshToken`: an operator of their own (default: the world's credentials). */
+export function operatorClients(world: ReleaseWorld, refreshToken = world.smapiEmu.credentials.refreshToken): OperatorClients {
   const lambda = new LambdaClient({
     region: world.lambdaEmu.region,
     endpoint: world.lambdaEmu.url,
@@ -53,7 +54,7 @@ export function operatorClients(world: ReleaseWorld): OperatorClients {
     requestHandler: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true },
   });
   const smapi = createSmapiClient({
-    credentials: { kind: "refresh-token", ...world.smapiEmu.credentials },
+    credentials: { kind: "refresh-token", ...world.smapiEmu.credentials, refreshToken },
     endpoints: { apiEndpoint: world.smapiEmu.url, authEndpoint: world.smapiEmu.url },
     apiClient: new ResilientApiClient({ timeoutMs: TIMEOUT_MS, retry: { attempts: SMAPI_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 } }),
   });
