@@ -10,7 +10,7 @@ export type PlanJson = Record<string, unknown> & { resource_changes: RawChange[]
 export type RawChange = Record<string, unknown> & { address: string; type: string; name: string; change: Record<string, unknown> & { actions: string[] } };
 
 /** A committed fixture: the real `terraform show -json` output of a scenario in fixtures/regenerate.ts. */
-export type FixtureName = "changes" | "refactor" | "unchanged" | "drift";
+export type FixtureName = "changes" | "refactor" | "unchanged" | "drift" | "numbers";
 
 export function fixtureJson(name: FixtureName): PlanJson {
   return JSON.parse(readFileSync(join(FIXTURES, name, "plan.json"), "utf8")) as PlanJson;
