@@ -15,7 +15,8 @@ function shape(json: PlanJson): unknown {
       after_sensitive: change.change.after_sensitive,
     })),
     drift: (json.resource_drift ?? []).map((change) => ({ address: change.address, actions: change.change.actions })),
-    relevant: json.relevant_attributes,
+    // Terraform lists them in no fixed order (it collects them from a map).
+    relevant: ((json.relevant_attributes ?? []) as unknown[]).map((entry) => JSON.stringify(entry)).sort(),
     outputs: Object.fromEntries(Object.entries((json.output_changes ?? {}) as Record<string, { actions: string[] }>).map(([name, output]) => [name, output.actions])),
   };
 }
