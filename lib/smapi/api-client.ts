@@ -1,5 +1,6 @@
 import type { runtime } from "ask-smapi-model";
 import { systemClock, type Clock } from "../clock";
+import { rememberSecrets } from "../output";
 import { DEFAULT_RETRY, withRetry, type RetryDecision, type RetryPolicy } from "../retry";
 
 type ApiClient = runtime.ApiClient;
@@ -48,7 +49,7 @@ export class ResilientApiClient implements ApiClient {
       const key = request.body ?? "";
       const inFlight = this.tokenRequests.get(key);
       if (inFlight) return inFlight;
-      const pending = this.send(request).finally(() => this.tokenRequests.delete(key));
+      const pending = this.send(request).then(rememberMintedTokens).finally(() => this.tokenRequests.delete(key));
       this.tokenRequests.set(key, pending);
       return pending;
     }
@@ -92,6 +93,23 @@ export class ResilientApiClient implements ApiClient {
     response.headers.forEach((value, key) => responseHeaders.push({ key, value }));
     return { statusCode: response.status, headers: responseHeaders, body };
   }
+}
+
+/**
+ * The tokens LWA mints for this process are secrets nobody configured, so no
+ * redaction list has them: they are registered as they arrive, and every
+ * message this process prints (a server echoing our Authorization header
+ * into an error, say) is redacted of them.
+ */
+function rememberMintedTokens(response: ApiClientResponse): ApiClientResponse {
+  if (response.statusCode !== 200) return response;
+  try {
+    const body = JSON.parse(response.body ?? "") as { access_token?: unknown; refresh_token?: unknown };
+    rememberSecrets([body.access_token, body.refresh_token].filter((t): t is string => typeof t === "string"));
+  } catch {
+    // Not JSON: the SDK will report it; there is no token to remember.
+  }
+  return response;
 }
 
 function retryableResponse(response: ApiClientResponse, repeatable: boolean, clock: Clock): RetryDecision {
