@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ExitCode, PipelineError, UsageError } from "./errors";
-import { redactKnownSecrets } from "./output";
+import { CREDENTIAL_VARIABLES, redactor } from "./output";
 
 export interface CommandIO {
   env: NodeJS.ProcessEnv;
@@ -19,8 +19,9 @@ export async function runCommand(name: string, io: CommandIO, command: () => Pro
     return ExitCode.Ok;
   } catch (error) {
     if (!(error instanceof PipelineError)) throw error;
-    io.stderr.write(redactKnownSecrets(`${name}: ${error.message}\n`));
-    if (io.env.DEBUG) io.stderr.write(redactKnownSecrets(`${error.stack}\n`));
+    const redact = redactEnvironment(io.env);
+    io.stderr.write(redact(`${name}: ${error.message}\n`));
+    if (io.env.DEBUG) io.stderr.write(redact(`${error.stack}\n`));
     return error.exitCode;
   }
 }
@@ -37,10 +38,19 @@ export function runMain(name: string, main: (io: CommandIO) => Promise<number>):
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(redactKnownSecrets(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
+      process.stderr.write(redactEnvironment(process.env)(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
       process.exitCode = ExitCode.Failed;
     },
   );
+}
+
+/**
+ * Redacts every secret this process has read and every credential variable
+ * of its environment: a server may echo what it received (an AWS session
+ * token in X-Amz-Security-Token) into an error message that ends up here.
+ */
+export function redactEnvironment(env: NodeJS.ProcessEnv): (text: string) => string {
+  return redactor(CREDENTIAL_VARIABLES.map((name) => env[name]));
 }
 
 /** node:util parseArgs, with bad usage turned into a UsageError that shows the help. */

@@ -28,6 +28,8 @@ export class FakeGitHub {
   readonly failures: { method?: string; status: number }[] = [];
   /** Answers every create and update with this status (e.g. 403 for a fork's read-only token). */
   forbidWrites = false;
+  /** The token it accepts (`Authorization: token <it>`). */
+  token = "test-token";
   private server: Server | undefined;
   private nextId = 1000;
 
@@ -79,7 +81,7 @@ export class FakeGitHub {
       const [failure] = this.failures.splice(failureAt, 1);
       return json(response, failure?.status ?? 500, { message: "Injected failure" });
     }
-    if (request.headers.authorization !== "token test-token") return json(response, 401, { message: "Bad credentials" });
+    if (request.headers.authorization !== `token ${this.token}`) return json(response, 401, { message: "Bad credentials" });
 
     const base = `${this.prefix}/repos/${this.owner}/${this.repo}/issues`;
     const list = new RegExp(`^${base}/(\\d+)/comments$`).exec(url.pathname);

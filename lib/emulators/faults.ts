@@ -19,6 +19,23 @@ export const ANY_OPERATION = "*";
  */
 export type ConnectionFault = "hang" | "drop" | "drop-after";
 
+/** A request as it arrived, headers and body included: what the secret-hygiene proof searches for leaks. */
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * What a hostile server adds to an error message: the request's headers and
+ * body, as some proxies and error pages do, so that a client that prints
+ * error messages as they come is caught repeating what it sent.
+ */
+export function echoOf(request: RawRequest): string {
+  return ` [request echoed by a hostile server: ${JSON.stringify({ headers: request.headers, body: request.body })}]`;
+}
+
 /** What a test asks for; the emulator fills in a type from the status if none is given. */
 export interface FailureSpec {
   status: number;

@@ -9,7 +9,7 @@
  *   ...
  *   await emu.close();
  */
-import { Faults } from "../faults";
+import { Faults, type RawRequest } from "../faults";
 import { errorTypeForStatus } from "./errors";
 import { CallLog, startLoopbackServer } from "./http";
 import { type InvokeHandler, alexaSkillHandler } from "./invoke";
@@ -68,6 +68,8 @@ export interface LambdaEmulatorOptions {
   random?: () => number;
   /** The clock for update completion and LastModified (default Date.now). */
   now?: () => number;
+  /** Every error answer echoes the request's headers and body in its message (secret-hygiene proofs). */
+  hostile?: boolean;
 }
 
 export interface LambdaEmulator {
@@ -76,6 +78,8 @@ export interface LambdaEmulator {
   region: string;
   /** Every request, in order: `calls.entries`, `calls.of("UpdateAlias")`, `calls.mutating()`. */
   calls: CallLog;
+  /** Every request as it arrived, headers and body included. */
+  requests: RawRequest[];
   faults: Faults<LambdaFaultContext>;
   /** Direct, out-of-band access (no call is logged): inspect, or act as another operator. */
   state: LambdaState;
@@ -94,6 +98,7 @@ export async function startLambdaEmulator(options: LambdaEmulatorOptions = {}): 
   for (const seed of options.functions ?? [{ name: DEFAULT_FUNCTION_NAME }]) seedFunction(state, seed);
 
   const calls = new CallLog();
+  const requests: RawRequest[] = [];
   let sleep: (ms: number) => Promise<void> = () => Promise.resolve();
   const faults = new Faults<LambdaFaultContext>({
     errorTypeForStatus,
@@ -109,6 +114,8 @@ export async function startLambdaEmulator(options: LambdaEmulatorOptions = {}): 
       calls,
       faults,
       latencyMs: options.latencyMs ?? 0,
+      requests,
+      hostile: options.hostile ?? false,
       sleep: (ms) => sleep(ms),
     }),
   );
@@ -120,6 +127,7 @@ export async function startLambdaEmulator(options: LambdaEmulatorOptions = {}): 
     account: place.account,
     region: place.region,
     calls,
+    requests,
     faults,
     state,
     functionArn: (name, qualifier) => state.arn(name, qualifier),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
-import type { FaultContext, Faults } from "../faults";
+import { echoOf, type FaultContext, type Faults, type RawRequest } from "../faults";
 import { LambdaApiError, sendLambdaError } from "./errors";
 import { type CallLog, type RequestHandler, pathSegments, readBody } from "./http";
 import type { OperationContext, ParsedRequest, Reply, Route } from "./operations";
@@ -24,6 +24,10 @@ export interface ServerDeps {
   faults: Faults<LambdaFaultContext>;
   latencyMs: number;
   sleep: (ms: number) => Promise<void>;
+  /** Every request as it arrived is appended here. */
+  requests: RawRequest[];
+  /** Error answers echo the request's headers and body in their message. */
+  hostile: boolean;
 }
 
 function match(routes: readonly Route[], method: string, segments: string[]) {
@@ -54,6 +58,8 @@ export function lambdaRequestHandler(deps: ServerDeps): RequestHandler {
     const query = Object.fromEntries(url.searchParams);
     const found = match(deps.routes, method, segments);
     const body = await readBody(req);
+    const request: RawRequest = { method, path: url.pathname + url.search, headers: { ...req.headers }, body: body.toString("utf8") };
+    deps.requests.push(request);
     const parsed: ParsedRequest = {
       method,
       params: found?.params ?? {},
@@ -91,10 +97,11 @@ export function lambdaRequestHandler(deps: ServerDeps): RequestHandler {
       }
       send(res, requestId, reply);
     } catch (err) {
-      const e =
+      const raised =
         err instanceof LambdaApiError
           ? err
           : new LambdaApiError(500, "ServiceException", `emulator error: ${(err as Error)?.message ?? String(err)}`);
+      const e = deps.hostile ? new LambdaApiError(raised.status, raised.errorType, raised.message + echoOf(request), raised.headers, raised.extra) : raised;
       status = e.status;
       errorType = e.errorType;
       sendLambdaError(res, requestId, e);

@@ -12,6 +12,8 @@ export interface LwaOptions {
   refreshToken?: string;
   /** Lifetime of issued access tokens (LWA: 3600). */
   accessTokenTtlSeconds?: number;
+  /** How minted access tokens begin (LWA: `Atza|`); a test sets a sentinel to trace where they go. */
+  accessTokenPrefix?: string;
 }
 
 export interface LwaCredentials {
@@ -35,6 +37,7 @@ const INVALID_GRANT = {
 export class LwaEmulator {
   readonly credentials: LwaCredentials;
   private accessTtlSeconds: number;
+  private readonly accessTokenPrefix: string;
   private readonly refreshTokens = new Map<string, RefreshTokenState>();
   private readonly accessTokens = new Map<string, { expiresAt: number; refreshToken: string }>();
 
@@ -48,6 +51,7 @@ export class LwaEmulator {
       refreshToken: options.refreshToken ?? `Atzr|${token()}`,
     };
     this.accessTtlSeconds = options.accessTokenTtlSeconds ?? 3600;
+    this.accessTokenPrefix = options.accessTokenPrefix ?? "Atza|";
     this.refreshTokens.set(this.credentials.refreshToken, "valid");
   }
 
@@ -78,7 +82,7 @@ export class LwaEmulator {
 
   /** An access token without a token call, for raw HTTP tests. */
   issueAccessToken(refreshToken = this.credentials.refreshToken): string {
-    const value = `Atza|${token()}`;
+    const value = `${this.accessTokenPrefix}${token()}`;
     this.accessTokens.set(value, { expiresAt: this.now() + this.accessTtlSeconds * 1000, refreshToken });
     return value;
   }

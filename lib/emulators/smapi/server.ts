@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { certificationHandlers, failCertification, passCertification } from "./certification";
+import { echoOf, type RawRequest } from "../faults";
 import { type ConnectionFault, SmapiFaults } from "./faults";
 import {
   type EmulatorContext,
@@ -59,6 +60,8 @@ export interface SmapiEmulatorOptions {
   latencyMs?: number;
   /** The emulator's clock for token expiry and asynchronous work (default `Date.now`). */
   now?: () => number;
+  /** Every error answer echoes the request's headers and body in its message (secret-hygiene proofs). */
+  hostile?: boolean;
 }
 
 export interface CallLogEntry {
@@ -88,6 +91,8 @@ export interface SmapiEmulator {
   readonly lwa: LwaEmulator;
   readonly faults: SmapiFaults;
   readonly calls: CallLogEntry[];
+  /** Every request as it arrived, headers and body included, LWA's too. */
+  readonly requests: RawRequest[];
   /** Requests the spec rejects (each also answered 400). */
   readonly specViolations: SpecViolation[];
   /** Answers of the emulator itself that the spec does not allow: emulator bugs. */
@@ -189,6 +194,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
   };
 
   const calls: CallLogEntry[] = [];
+  const requests: RawRequest[] = [];
   const specViolations: SpecViolation[] = [];
   const responseViolations: SpecViolation[] = [];
   const unimplemented: CallLogEntry[] = [];
@@ -199,7 +205,10 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     const method = (req.method ?? "GET").toUpperCase();
     const rawBody = await readBody(req);
     const entry: CallLogEntry = { operation: "unknown", method, path: url.pathname, mutating: !["GET", "HEAD"].includes(method), status: 0 };
-    const result = LWA_PATH.test(url.pathname) ? await answerLwa(entry, rawBody) : await answerSmapi(req, url, rawBody, entry);
+    const request: RawRequest = { method, path: url.pathname + url.search, headers: { ...req.headers }, body: rawBody };
+    requests.push(request);
+    const answer = LWA_PATH.test(url.pathname) ? await answerLwa(entry, rawBody) : await answerSmapi(req, url, rawBody, entry);
+    const result = options.hostile && answer.status >= 400 ? withEcho(answer, request) : answer;
     if (latencyMs > 0) await sleep(latencyMs);
     entry.status = result.status;
     calls.push(entry);
@@ -290,6 +299,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     lwa,
     faults,
     calls,
+    requests,
     specViolations,
     responseViolations,
     unimplemented,
@@ -348,6 +358,13 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     },
   };
   return emulator;
+}
+
+/** The error answer with the request echoed into its message (LWA's `error_description`, SMAPI's `message`). */
+function withEcho(result: HandlerResult, request: RawRequest): HandlerResult {
+  const body = (result.body ?? {}) as Record<string, unknown>;
+  const field = "error_description" in body ? "error_description" : "message";
+  return { ...result, body: { ...body, [field]: `${String(body[field] ?? "")}${echoOf(request)}` } };
 }
 
 /** Seeds are manifest envelopes (`{ manifest }`), as SMAPI reads and writes them. */

@@ -4,6 +4,7 @@ import { candidateColour, describeTarget, isInReview, liveColour, nextStep, stag
 import { readAlias, readReleaseState, readStageManifest } from "../read-state";
 import { readVersion } from "../../lambda/publish";
 import { smapiCall } from "../../smapi/errors";
+import { inStep } from "./shared";
 
 export interface VersionReport {
   version: string;
@@ -48,12 +49,12 @@ const COMMIT = /commit ([0-9a-f]{7,40})/;
 export async function status(deps: ReleaseDeps): Promise<StatusReport> {
   const { config } = deps;
   const skillId = config.skill.id;
-  const [state, certified] = await Promise.all([
+  const [state, certified] = await inStep("status", "reading the release state", () => Promise.all([
     readReleaseState(deps),
     // The certified stage exists only between certification and a manual publication.
     smapiCall({ skillId, action: "reading the certified manifest" }, () => readStageManifest(deps.smapi, skillId, "certified")),
-  ]);
-  const legacy = state.live?.kind === "legacy" ? await readAlias(deps.lambda, config.function.name, state.live.alias) : undefined;
+  ]));
+  const legacy = state.live?.kind === "legacy" ? await inStep("status", `reading the alias ${state.live.alias}`, () => readAlias(deps.lambda, config.function.name, (state.live as { alias: string }).alias)) : undefined;
   const aliases = [
     ...(["blue", "green"] as const).flatMap((colour) => {
       const alias = state.aliases[colour];
@@ -63,7 +64,7 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
   ];
   const versions = [...new Set(aliases.map((a) => a.alias.version))];
   const details = new Map(
-    await Promise.all(versions.map(async (version) => [version, await describeVersion(deps, version)] as const)),
+    await inStep("status", "reading the aliases' versions", () => Promise.all(versions.map(async (version) => [version, await describeVersion(deps, version)] as const))),
   );
   const stages: StageReport[] = [
     stageReport("development", state.manifests.development.manifest, state.development),
