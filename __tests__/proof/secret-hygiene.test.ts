@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { makeZip } from "../../lib/emulators/lambda";
 import type { RawRequest } from "../../lib/emulators/faults";
 import { startReleaseWorld, type ReleaseWorld } from "../../lib/emulators/release-world";
-import type { ReleaseIO } from "../../lib/release/command-line";
 import { main as deployFunction } from "../../scripts/deploy-function";
 import { main as deployModel } from "../../scripts/deploy-model";
 import { main as finish } from "../../scripts/finish";
@@ -16,8 +15,8 @@ import { main as status } from "../../scripts/status";
 import { main as submit } from "../../scripts/submit";
 import { FakeGitHub } from "../plan/fake-github";
 import { fixturePath } from "../plan/helpers";
-import { redactKnownSecrets } from "../../lib/output";
 import { runScript } from "../helpers/release-run";
+import { asProcess, type Main } from "./as-process";
 import { MINTED_TOKEN_PREFIX, SECRET_SENTINELS, sentinelsIn } from "./sentinels";
 
 /**
@@ -33,7 +32,6 @@ import { MINTED_TOKEN_PREFIX, SECRET_SENTINELS, sentinelsIn } from "./sentinels"
 const ROOT = join(__dirname, "..", "..");
 const FIXTURE_PACKAGE = join(ROOT, "lib/emulators/fixtures/voiceapp311-skill-package");
 
-type Main = (argv: string[], io: ReleaseIO) => Promise<number>;
 
 /** A release in the order an operator makes one, each step a command as `npm run` starts it. */
 const STEPS: ReadonlyArray<{ name: string; main: Main; argv: (inputs: { zip: string; fix: string }) => string[]; after?: (world: ReleaseWorld) => void }> = [
@@ -50,21 +48,6 @@ const STEPS: ReadonlyArray<{ name: string; main: Main; argv: (inputs: { zip: str
   { name: "rollback", main: rollback, argv: () => ["--yes"] },
   { name: "rollback --release", main: rollback, argv: () => ["--release", "--yes"] },
 ];
-
-/**
- * What the process would print: runMain reports an error that is not typed as
- * an unexpected failure, with its stack, through the same redaction.
- */
-function asProcess(name: string, main: Main): Main {
-  return async (argv, io) => {
-    try {
-      return await main(argv, io);
-    } catch (error) {
-      io.stderr.write(redactKnownSecrets(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
-      return 1;
-    }
-  };
-}
 
 async function sentinelWorld(): Promise<ReleaseWorld> {
   const world = await startReleaseWorld({

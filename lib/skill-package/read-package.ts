@@ -75,6 +75,13 @@ export function selectLocales(available: readonly string[], requested: readonly 
 
 async function listModelLocales(modelsDir: string): Promise<string[]> {
   const entries = await readdir(modelsDir, { withFileTypes: true });
+  // A link may point anywhere on the machine: what is uploaded must be the package's own file.
+  const link = entries.find((e) => e.isSymbolicLink() && e.name.endsWith(".json"));
+  if (link) {
+    throw new UsageError(
+      `${MODELS_DIR}/${link.name} in ${path.dirname(path.dirname(modelsDir))} is a symbolic link; a skill package must hold its interaction models as files. Copy the model into the package instead.`,
+    );
+  }
   return entries
     .filter((e) => e.isFile() && e.name.endsWith(".json"))
     .map((e) => e.name.slice(0, -".json".length))

@@ -5,6 +5,7 @@
  */
 import type { v1 } from "ask-smapi-model";
 import type { SmapiClient } from "./client";
+import { OperationFailed } from "../errors";
 import { explainSmapiError, statusCodeOf } from "./errors";
 
 export interface CertificationInProgress {
@@ -35,6 +36,13 @@ export async function listCertifications(smapi: SmapiClient, skillId: string): P
     } catch (error) {
       if (statusCodeOf(error) === 404) return all;
       throw explainSmapiError(error, { action: "listing the skill's certifications", skillId });
+    }
+    // An answer of another shape must not read as "never submitted": that would let flip move an alias under review.
+    if (list.items !== undefined && !Array.isArray(list.items)) {
+      throw new OperationFailed(
+        `SMAPI answered the certification list of skill ${skillId} in an unexpected shape (items is ${typeof list.items}, not a list), so whether a review is in progress cannot be known. ` +
+          "Nothing was changed; run the command again, and check Amazon's status page if it persists.",
+      );
     }
     all.push(...(list.items ?? []));
     if (!list.isTruncated || !list.nextToken) break;

@@ -74,8 +74,11 @@ export function explainSmapiError(error: unknown, context: SmapiErrorContext): P
       return new ConcurrentChange(`${context.action}: somebody else changed it since it was read (412 precondition failed). Run the command again to start from the new state.`);
     case 429:
       return new OperationFailed(`SMAPI kept throttling while ${context.action} (429) after every retry; wait a minute and run the command again.`);
-    default:
-      return new OperationFailed(`SMAPI failed while ${context.action} (${error.statusCode}${detail ? `: ${detail}` : ""}).`);
+    default: {
+      const failed = `SMAPI failed while ${context.action} (${error.statusCode}${detail ? `: ${detail}` : ""}).`;
+      if ((error.statusCode ?? 0) >= 500) return new OperationFailed(`${failed} Amazon's side failed, after every retry; run the command again later (it continues where it stopped).`);
+      return new OperationFailed(failed);
+    }
   }
 }
 

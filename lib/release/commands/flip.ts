@@ -42,6 +42,13 @@ export async function flip(options: FlipOptions, deps: FlipDeps): Promise<FlipRe
   const state = await step("reading the release state", () => readReleaseState(deps));
   // Invariant 2: while a review uses the candidate, neither its alias nor the (locked) development stage moves.
   refuseWhileInReview(state, "flip");
+  if (state.development.kind === "none") {
+    // Amazon reads a manifest without apis.custom.endpoint as a skill hosted elsewhere (or a broken one): nothing to move, and nothing to guess.
+    throw new InvariantRefusal(
+      "Refusing to flip: the development manifest has no custom endpoint (apis.custom.endpoint.uri), so there is no endpoint to move. " +
+        `Set it to ${state.names.functionArn} in skill.json (deploy:skill keeps it from then on) or in the developer console, then run npm run flip again.`,
+    );
+  }
   return options.to === "latest" ? toLatest(options, deps, state) : toCandidate(options, deps, state);
 }
 

@@ -52,6 +52,12 @@ export async function findLiveAlias(deps: Pick<ReleaseDeps, "lambda" | "config">
         `Refusing to ${command}: the live stage points at ${describeTarget(live)}, not at the blue or green alias or a legacy production-N alias, so there is no live alias to move. ${release}`,
       );
   }
+  if (found.alias.version === "$LATEST") {
+    throw new InvariantRefusal(
+      `Refusing to ${command}: the live alias ${found.alias.name} points at $LATEST, so every deploy reaches live users at once and there is no version to go back to. ` +
+        `Point it at a published version first (aws lambda update-alias --function-name ${functionName} --name ${found.alias.name} --function-version <n>; npm run status lists them), then run the command again.`,
+    );
+  }
   // Invariant 2: a submission under review that uses this very alias must not see its code change.
   const dev = state.development;
   const devAlias = dev.kind === "colour" || dev.kind === "legacy" ? dev.alias : undefined;
