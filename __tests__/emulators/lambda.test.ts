@@ -133,14 +133,21 @@ describe("code updates", () => {
   });
 
   test("the SDK's own waiter sees the update through", async () => {
-    const { emu, lambda } = await emulator({ updateDurationMs: 30 });
+    // The update lasts until the waiter's second read, however slow the machine: outcomes, not timings.
+    const { emu, lambda } = await emulator({ updateDurationMs: 3_600_000 });
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: zip("waited") }));
+    const seen: string[] = [];
+    emu.faults.before("GetFunction", () => {
+      if (seen.push("GetFunction") === 2) emu.state.finishUpdate(FN);
+    });
     const result = await waitUntilFunctionUpdatedV2(
-      { client: lambda, maxWaitTime: 5, minDelay: 0.02, maxDelay: 0.05 },
+      { client: lambda, maxWaitTime: 30, minDelay: 0.02, maxDelay: 0.05 },
       { FunctionName: FN },
     );
     expect(result.state).toBe("SUCCESS");
-    expect(emu.calls.count("GetFunction")).toBeGreaterThanOrEqual(2);
+    // The first read saw InProgress and the waiter went on; the second saw the update finished.
+    expect(emu.calls.of("GetFunction").map((c) => c.status)).toEqual([200, 200]);
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }))).LastUpdateStatus).toBe("Successful");
   });
 
   test("a package that is not a zip is refused; DryRun validates without changing anything", async () => {
