@@ -7,7 +7,7 @@ import { manifestEndpoints } from "../../lib/release/endpoints";
 import { main } from "../../scripts/flip";
 import { functionError } from "../../lib/emulators/lambda";
 import type { ReleaseWorld } from "../../lib/emulators/release-world";
-import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+import { releaseDeps, runRelease, setLiveEndpoints, within, type CommandDeps } from "../helpers/release-run";
 
 const flipIn = (world: ReleaseWorld, options: Partial<FlipOptions> = {}, extra: Partial<CommandDeps> = {}) =>
   runRelease("flip", () => flip({ to: "candidate", yes: true, ...options }, releaseDeps(world, extra)));
@@ -58,6 +58,22 @@ describe("npm run flip", () => {
       expect(result).toMatchObject({ colour: "blue", alias: "blue" });
       expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:blue`]);
       expect(await aliasVersion(world, "production-3")).toBe("1");
+    }));
+
+  it.each([
+    ["blue by default, green in EU", { EU: "green" }],
+    ["the legacy alias by default, blue in FE", { default: "production-3", FE: "blue" }],
+  ] as const)("refuses (exit 3) when live is split across regions (%s), naming each region, and changes nothing (invariant 9)", (_, split) =>
+    within({ live: "legacy" }, async (world) => {
+      const arn = (q: string) => `${world.names.functionArn}:${q}`;
+      const regions = Object.fromEntries(Object.entries(split).filter(([r]) => r !== "default").map(([r, q]) => [r, arn(q)]));
+      setLiveEndpoints(world, { default: arn("default" in split ? split.default : "blue"), ...regions });
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/Refusing to flip: the live stage's endpoints point at different targets: default → .*; (EU|FE) → /);
+      for (const [region, qualifier] of Object.entries(split)) expect(stderr).toContain(`${region} → ${qualifier === "production-3" ? "legacy alias production-3" : `${qualifier} (alias ${qualifier})`}`);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(world.smapiEmu.calls.filter((c) => c.mutating)).toEqual([]);
     }));
 
   it("--to latest puts development back on $LATEST and moves no alias", () =>
