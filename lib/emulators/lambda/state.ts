@@ -228,6 +228,19 @@ export class LambdaState {
     return version;
   }
 
+  /**
+   * Changes `$LATEST`'s configuration (memory, timeout, runtime, ...), as
+   * UpdateFunctionConfiguration does for Terraform: a new RevisionId, and the
+   * next PublishVersion publishes a new version even though the code is the same.
+   */
+  updateSettings(name: string, settings: Partial<FunctionSettings>): Snapshot {
+    const fn = this.get(name);
+    if (fn.pending) throw updateInProgress(this.arn(name));
+    fn.latest = { ...fn.latest, settings: { ...fn.latest.settings, ...settings }, revisionId: randomUUID(), lastModified: this.stamp() };
+    fn.changedSincePublish = true;
+    return fn.latest;
+  }
+
   /** Makes the next update of `name` end `Failed`, as a broken package or a service fault would. */
   failNextUpdate(name: string, reason: string, reasonCode = "InternalError"): void {
     this.get(name).nextUpdateFailure = { reason, reasonCode };
