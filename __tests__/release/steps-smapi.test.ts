@@ -106,6 +106,30 @@ describe("SMAPI release steps", () => {
       expect(error.message).toMatch(/trigger setting .* is invalid.*npx cdktf deploy/s);
     });
 
+    it("waits for its own update, not a status left from an earlier one, and reads through a stale manifest", async () => {
+      await start({ smapi: { consistency: { manifestStatusLagReads: 3, staleManifestReads: 2 } } });
+      const blue = aliasArn(world.names, "blue");
+      const result = await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: blue });
+      expect(result).toMatchObject({ outcome: "updated", uri: blue });
+      expect(result.development.etag).toBe(world.smapiEmu.manifestETag("development"));
+      expect(world.smapiEmu.endpoints("development")).toEqual([blue]);
+      expect(world.output.lines.some((l) => l.kind === "progress" && /an earlier update's \(waiting for ours\)/.test(l.text))).toBe(true);
+    });
+
+    it("does not take an earlier update's failure for its own", async () => {
+      await start({ smapi: { consistency: { manifestStatusLagReads: 3 } } });
+      const green = aliasArn(world.names, "green");
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
+      expect((await failure(setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: green }))).exitCode).toBe(ExitCode.Failed);
+      // The permission is back (cdktf deploy); the status still shows the failure for a few reads after the next update.
+      world.lambdaEmu.state.addPermission(FUNCTION_NAME, "green", {
+        StatementId: "AlexaSkillsKit-green", Action: "lambda:InvokeFunction", Principal: "alexa-appkit.amazon.com", EventSourceToken: world.config.skill.id,
+      });
+      const result = await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: green });
+      expect(result.outcome).toBe("updated");
+      expect(world.smapiEmu.endpoints("development")).toEqual([green]);
+    });
+
     it("makes no call under --dry-run and says what it would do", async () => {
       const plan = new DryRunPlan();
       const result = await setDevelopmentEndpoint(deps(world, plan), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "blue") });
