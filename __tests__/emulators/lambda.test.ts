@@ -313,6 +313,25 @@ describe("aliases", () => {
   });
 });
 
+describe("eventual consistency", () => {
+  test("with staleAliasReads, GetAlias briefly returns an alias as it was, while invocations run the new version", async () => {
+    const { lambda } = await emulator({ staleAliasReads: 2, functions: [{ name: FN, versions: [{}, {}], aliases: [{ name: "blue", version: "1" }] }] });
+    const before = await lambda.send(new GetAliasCommand({ FunctionName: FN, Name: "blue" }));
+    const moved = await lambda.send(new UpdateAliasCommand({ FunctionName: FN, Name: "blue", FunctionVersion: "2", RevisionId: before.RevisionId }));
+    const reads = [];
+    for (let i = 0; i < 3; i++) reads.push(await lambda.send(new GetAliasCommand({ FunctionName: FN, Name: "blue" })));
+    expect(reads.map((r) => [r.FunctionVersion, r.RevisionId])).toEqual([
+      ["1", before.RevisionId],
+      ["1", before.RevisionId],
+      ["2", moved.RevisionId],
+    ]);
+    expect((await lambda.send(new InvokeCommand({ FunctionName: FN, Qualifier: "blue", Payload: Buffer.from("{}") }))).ExecutedVersion).toBe("2");
+    // The stale RevisionId is refused: preconditions see the truth.
+    const refused = await rejection(lambda.send(new UpdateAliasCommand({ FunctionName: FN, Name: "blue", FunctionVersion: "1", RevisionId: before.RevisionId })));
+    expect(refused).toBeInstanceOf(PreconditionFailedException);
+  });
+});
+
 describe("permissions", () => {
   test("AddPermission with an event source token; GetPolicy per qualifier; duplicate statement id; remove", async () => {
     const { lambda } = await emulator({ functions: [{ name: FN, versions: [{}], aliases: [{ name: "blue", version: "1" }] }] });

@@ -117,6 +117,27 @@ describe("npm run flip", () => {
       expect(devEndpoints(world)).toEqual([world.names.functionArn]);
     }));
 
+  it("does not undo anything after one simulation without an answer: it simulates again (SMAPI's 500)", () =>
+    within({ live: "blue" }, async (world) => {
+      world.smapiEmu.faults.failNext("simulateSkillV2", { status: 500, message: "Internal error" });
+      const { code, stderr, result } = await flipIn(world);
+      expect({ code, stderr }).toEqual({ code: ExitCode.Ok, stderr: "" });
+      expect(result?.outcome).toBe("flipped");
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1")).toHaveLength(1);
+      expect(world.smapiEmu.callsTo("simulateSkillV2").map((c) => c.status)).toEqual([500, 200]);
+    }));
+
+  it("flips under Amazon's eventual consistency: a lagging manifest status, a stale manifest read, stale alias reads", () =>
+    within({ live: "blue", lambda: { staleAliasReads: 2 }, smapi: { consistency: { manifestStatusLagReads: 3, staleManifestReads: 2 } } }, async (world) => {
+      const { code, stderr, result } = await flipIn(world);
+      expect({ code, stderr }).toEqual({ code: ExitCode.Ok, stderr: "" });
+      expect(result).toMatchObject({ outcome: "flipped", colour: "green", version: "2" });
+      expect(world.lambdaEmu.state.getAlias("BostonInfoSkill", "green").functionVersion).toBe("2");
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1").map((c) => c.status)).toEqual([202]);
+    }));
+
   it("refuses a candidate without its Alexa permission (invariant 4), before anything moves", () =>
     within({ live: "blue" }, async (world) => {
       await world.lambda.send(new RemovePermissionCommand({ FunctionName: "BostonInfoSkill", Qualifier: "green", StatementId: "AlexaSkillsKit-green" }));

@@ -125,6 +125,23 @@ describe("npm run promote", () => {
       expect(alias(world, "blue").functionVersion).toBe("1");
     }));
 
+  it("under stale alias reads: checks the move by what the alias runs, and a second run that read a stale alias overwrites nothing (exit 4)", () =>
+    within({ live: "blue", lambda: { staleAliasReads: 3 } }, async (world) => {
+      const first = await runPromote(world);
+      expect(first.code).toBe(ExitCode.Ok);
+      const promoted = alias(world, "blue");
+      expect(promoted.functionVersion).toBe("2");
+      // Read right after, the alias still shows version 1: the move is tried with a RevisionId Lambda refuses.
+      const second = await runPromote(world);
+      expect(second.code).toBe(ExitCode.Conflict);
+      expect(second.stderr).toMatch(/Alias blue was changed by someone else after it was read at version 1: it now points at version 2 \(description "previous-version=1 promoted=/);
+      expect(alias(world, "blue")).toEqual(promoted);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(3);
+      // Once reads have caught up, the run converges.
+      const third = await runPromote(world);
+      expect(third.result).toMatchObject({ outcome: "nothing-to-promote", fromVersion: "2" });
+    }));
+
   it("reports a concurrent move of the live alias (exit 4) and keeps the other operator's change", () =>
     within({ live: "blue", versions: 2 }, async (world) => {
       world.lambdaEmu.faults.beforeNext("UpdateAlias", () => void world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "2"));

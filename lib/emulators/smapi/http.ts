@@ -79,6 +79,8 @@ export interface EmulatorContext {
   /** "immediate": a manifest update naming an unpermitted Lambda is refused with 400; "status": it fails in the status. */
   endpointCheck: "immediate" | "status";
   consistency: Consistency;
+  /** How a simulation reports the endpoint it invoked (Amazon does not document the form). */
+  reportedEndpoint(uri: string): string;
   isLambdaPermitted(arn: string): Promise<boolean>;
   simulate?: SimulateHandler;
   modelBuildOutcomes: Map<string, ModelBuildOutcome>;

@@ -55,6 +55,12 @@ export interface SmapiEmulatorOptions {
   endpointCheck?: "immediate" | "status";
   /** Amazon's eventual consistency: a manifest status that lags behind an update, a manifest read that is briefly stale (default: none). */
   consistency?: Partial<Consistency>;
+  /**
+   * The form in which a simulation reports the endpoint it invoked, from the
+   * manifest's URI (default: as written). Amazon does not document it: an
+   * unqualified ARN may come back as `…:$LATEST`, an ARN as a partial one.
+   */
+  simulationEndpointForm?: (uri: string) => string;
   timings?: Partial<Timings>;
   /** Sends a simulation's request to the skill's endpoint; without it simulations fail. */
   simulate?: SimulateHandler;
@@ -179,6 +185,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     now,
     endpointCheck: options.endpointCheck ?? "status",
     consistency: { manifestStatusLagReads: 0, staleManifestReads: 0, ...options.consistency },
+    reportedEndpoint: options.simulationEndpointForm ?? ((uri) => uri),
     isLambdaPermitted: async (arn) => permissionOverrides.get(arn) ?? (await basePermission(arn, state.skillId)),
     simulate: options.simulate,
     modelBuildOutcomes: new Map(),
