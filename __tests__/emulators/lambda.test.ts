@@ -191,7 +191,8 @@ describe("code updates", () => {
 
 describe("versions", () => {
   test("PublishVersion is refused while the update is in progress, then allowed; unchanged code reuses the version", async () => {
-    const { lambda } = await emulator({ updateDurationMs: 50 });
+    // The update lasts until the test ends it, however slow the machine.
+    const { emu, lambda } = await emulator({ updateDurationMs: 3_600_000 });
     const pkg = zip("release");
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: pkg }));
 
@@ -199,6 +200,7 @@ describe("versions", () => {
     expect(refused).toBeInstanceOf(ResourceConflictException);
     expect(refused.$metadata?.httpStatusCode).toBe(409);
 
+    emu.state.finishUpdate(FN);
     const latest = await waitUpdated(lambda);
     const stale = await rejection(
       lambda.send(new PublishVersionCommand({ FunctionName: FN, RevisionId: "00000000-0000-0000-0000-000000000000" })),

@@ -21,10 +21,15 @@ const depsOf = (world: ReleaseWorld, extra: Partial<ReleaseDeps> = {}): ReleaseD
 
 describe("publishLatest", () => {
   it("waits for an update in progress, then publishes with the CodeSha256 and RevisionId read and a description of the date and commit", () =>
-    within({ lambda: { updateDurationMs: 150 } }, async (world) => {
+    // The update lasts until the step's second read, however slow the machine: outcomes, not timings.
+    within({ lambda: { updateDurationMs: 3_600_000 } }, async (world) => {
       const pkg = makeZip({ "lambda_function.py": "# new code\n" });
       const updated = await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: pkg }));
       expect(updated.LastUpdateStatus).toBe("InProgress");
+      let reads = 0;
+      world.lambdaEmu.faults.before("GetFunctionConfiguration", () => {
+        if (++reads === 2) world.lambdaEmu.state.finishUpdate(FUNCTION_NAME);
+      });
 
       const published = await publishLatest(depsOf(world), { names: world.names });
 
