@@ -1,8 +1,11 @@
 import { createInterface } from "node:readline/promises";
 import { UsageError } from "../errors";
 
-/** Asks a yes/no question; resolves true only on an explicit yes. */
-export type Confirm = (question: string) => Promise<boolean>;
+/**
+ * Asks a yes/no question; resolves true only on an explicit yes. `noAnswer`
+ * is set when nobody can answer (no terminal, no --yes): every question fails.
+ */
+export type Confirm = ((question: string) => Promise<boolean>) & { noAnswer?: string };
 
 /**
  * The confirmation a release command asks for before it changes anything:
@@ -13,11 +16,15 @@ export function confirmer(options: { yes: boolean; input?: NodeJS.ReadableStream
   if (options.yes) return async () => true;
   const input = options.input ?? process.stdin;
   if (!input.isTTY) {
-    return async (question) => {
-      throw new UsageError(`${question} Standard input is not a terminal, so nobody can answer: pass --yes to confirm.`);
-    };
+    const noAnswer = "Standard input is not a terminal, so nobody can answer: pass --yes to confirm.";
+    return Object.assign(
+      async (question: string): Promise<boolean> => {
+        throw new UsageError(`${question} ${noAnswer}`);
+      },
+      { noAnswer },
+    );
   }
-  return async (question) => {
+  return async (question: string) => {
     const rl = createInterface({ input, output: options.output ?? process.stderr });
     try {
       return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
@@ -25,4 +32,13 @@ export function confirmer(options: { yes: boolean; input?: NodeJS.ReadableStream
       rl.close();
     }
   };
+}
+
+/**
+ * For a command that makes a change before it can ask its question (promote
+ * publishes first, to name the version it asks about): fails at once, having
+ * changed nothing, when the question could not be answered anyway.
+ */
+export function requireAnswerable(confirm: Confirm, what: string): void {
+  if (confirm.noAnswer) throw new UsageError(`${what} needs a confirmation. ${confirm.noAnswer} Nothing was changed.`);
 }

@@ -1,5 +1,5 @@
 import { OperationFailed } from "../../errors";
-import type { Confirm } from "../confirm";
+import { requireAnswerable, type Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
 import { previousVersionOf, promotionRecord, type AliasView, type Colour } from "../model";
 import { readReleaseState } from "../read-state";
@@ -55,6 +55,8 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
     checkAlexaPermission(deps, { qualifier: from.name, why: `The live skill cannot be invoked through ${from.name}, so promote moves nothing until the permission is back.` }),
   );
 
+  // Publishing comes before the question (which names the version): a question nobody can answer stops us first.
+  if (!deps.dryRun && !options.yes) requireAnswerable(deps.confirm, `Moving the live alias ${from.name}`);
   const latest = await step("waiting for $LATEST", () => waitForLatest(deps, { functionName, current: state.latest }));
   const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
   if (version.version === from.version) {
