@@ -3,10 +3,10 @@
  * so, then UpdateFunctionCode guarded by the RevisionId that was read, so an
  * update someone else made in between is a conflict, never overwritten.
  */
-import { UpdateFunctionCodeCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { PreconditionFailedException, ResourceConflictException, UpdateFunctionCodeCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { awsCall } from "./aws-errors";
-import { lambdaCall, type FunctionRef } from "./function-ref";
+import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
 import type { DeploymentPackage } from "./package-input";
 import type { UploadPlan } from "./upload-plan";
 
@@ -48,10 +48,20 @@ export async function uploadCode(
         `${ref.functionName} changed after this run read it (another deploy or a configuration change started, or its RevisionId moved on), ` +
         "so nothing was overwritten. Run again: it waits for any update in flight and deploys on top of it.",
     }),
-    () =>
-      ref.lambda.send(
-        new UpdateFunctionCodeCommand({ FunctionName: ref.functionName, ...code, ...(revisionId !== undefined && { RevisionId: revisionId }) }),
-      ),
+    async () => {
+      try {
+        return await ref.lambda.send(
+          new UpdateFunctionCodeCommand({ FunctionName: ref.functionName, ...code, ...(revisionId !== undefined && { RevisionId: revisionId }) }),
+        );
+      } catch (error) {
+        if (!(error instanceof PreconditionFailedException || error instanceof ResourceConflictException)) throw error;
+        // The SDK repeats a call whose answer was lost; if the first attempt went through, the repeat meets our own
+        // update: its new RevisionId (412), or its update still in progress (409).
+        const now = await readLatest(ref).catch(() => undefined);
+        if (now?.CodeSha256 === pkg.codeSha256) return now;
+        throw error;
+      }
+    },
   );
 }
 
