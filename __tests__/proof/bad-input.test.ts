@@ -74,7 +74,7 @@ function prepareInputs(inputs: Inputs): void {
     model.interactionModel.languageModel.invocationName = "Boston Info 311!";
     writeFileSync(join(dir, MODEL), JSON.stringify(model));
   });
-  skillPackage(inputs, "huge-model", (dir) => writeFileSync(join(dir, MODEL), `{"interactionModel": ${"[".repeat(1)}"${"x".repeat(60 * 1024 * 1024)}`));
+  skillPackage(inputs, "huge-model", (dir) => writeFileSync(join(dir, MODEL), `{"interactionModel": ${"[".repeat(1)}"${"x".repeat(24 * 1024 * 1024)}`));
   skillPackage(inputs, "symlinked-model", (dir) => {
     rmSync(join(dir, MODEL));
     writeFileSync(at("outside-model.json"), readFileSync(join(FIXTURE_PACKAGE, MODEL)));
@@ -95,7 +95,7 @@ function prepareInputs(inputs: Inputs): void {
   writeFileSync(at("plan-not-json.json"), "<!DOCTYPE html><html>502 Bad Gateway</html>");
   writeFileSync(at("plan-empty-object.json"), "{}");
   writeFileSync(at("plan-wrong-shape.json"), JSON.stringify({ format_version: "1.2", resource_changes: "all of them" }));
-  writeFileSync(at("plan-huge.json"), `{"format_version":"1.2","resource_changes":[${'{"address":"x",'.repeat(4 * 1024 * 1024)}`);
+  writeFileSync(at("plan-huge.json"), `{"format_version":"1.2","resource_changes":[${'{"address":"x",'.repeat(2 * 1024 * 1024)}`);
   symlinkSync("/dev/zero", at("plan-symlink-to-dev-zero.json"));
 }
 

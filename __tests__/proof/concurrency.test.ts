@@ -15,9 +15,9 @@ import { invariantViolations, worldState } from "./world-probe";
  * or in conflict (4); at most one of the moves that raced from the same read
  * of an alias wins; run again one by one, those that did not finish
  * converge; and every invariant holds at the end.
- * `npm run test:faults` runs 50 rounds, `npm test` 10. PROOF_SEED replays a run.
+ * `npm run test:faults` runs 50 rounds, `npm test` 6. PROOF_SEED replays a run.
  */
-const ROUNDS = process.env.FAULT_MATRIX === "full" ? 50 : 10;
+const ROUNDS = process.env.FAULT_MATRIX === "full" ? 50 : 6;
 const SEED = Number(process.env.PROOF_SEED ?? 20261202);
 const MAX_START_DELAY_MS = 40;
 

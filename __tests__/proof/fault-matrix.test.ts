@@ -8,7 +8,7 @@ import { cleanRun, FAULTS, renderMatrix, runCell, type Baseline, type CellOutcom
  * from call to call and from command to command.
  */
 const FULL = process.env.FAULT_MATRIX === "full";
-const SAMPLE_STRIDE = 8;
+const SAMPLE_STRIDE = 12;
 
 const outcomes: CellOutcome[] = [];
 
