@@ -58,7 +58,7 @@ export const VOICEAPP311_WHEELS: readonly StandInWheel[] = [
   { name: "urllib3", version: "1.25.11", modules: { "urllib3/__init__.py": "" } },
   { name: "beautifulsoup4", version: "4.6.0", modules: { "bs4/__init__.py": "class BeautifulSoup:\n    def __init__(self, markup='', features=None):\n        self.markup = markup\n" } },
   { name: "python-dateutil", version: "2.8.0", modules: { "dateutil/__init__.py": "", "dateutil/parser.py": "def parse(text, *args, **kwargs):\n    raise ValueError(text)\n" }, requires: ["six>=1.5"] },
-  { name: "pytz", version: "2017.3", modules: { "pytz/__init__.py": "import datetime\ndef timezone(name):\n    return datetime.timezone.utc\nutc = datetime.timezone.utc\n" } },
+  { name: "pytz", version: "2017.3", modules: { "pytz/__init__.py": "import datetime\nUTC = utc = datetime.timezone.utc\ndef timezone(name):\n    return datetime.timezone(datetime.timedelta(hours=-5), name)\n" } },
   {
     name: "arcgis",
     version: "1.4.0",
