@@ -4,7 +4,7 @@ Lambda's Python runtime would: the package root first on sys.path, the
 handler named "module.function" (dots in the module for packages), an event
 and a context object. Used by the package check before anything is uploaded.
 
-Usage: python -I -B harness.py <task root> <handler> <event file> <result file>
+Usage: python -I -S -B harness.py <task root> <handler> <event file> <result file>
 
 Exit status tells the step that failed, so the caller can name it:
   0  the handler returned; its JSON answer is in <result file>
@@ -42,7 +42,7 @@ class Context:
 
 def main():
     task_root, handler, event_file, result_file = sys.argv[1:5]
-    # -I leaves the harness's own directory off sys.path; the package root goes first, as in Lambda.
+    # -I leaves the harness's own directory off sys.path, -S the machine's site-packages; the package root goes first, as in Lambda.
     sys.path.insert(0, task_root)
     module_name, _, function_name = handler.rpartition(".")
     try:
