@@ -9,13 +9,14 @@ import { buildWheelhouse, offlinePipEnv, writeWheel } from "../helpers/wheelhous
 import { askResources, conventionsConfig, GOOD_HANDLER, writeProject } from "./projects";
 
 // Like voiceapp311's hooks/build.sh (pip install into the build folder, zip ./* to the first
-// argument), but for any Python: a requirements file and a wheel installed by path, which makes
-// pip write direct_url.json and a RECORD that name the temporary build folder.
+// argument), but for any Python: a requirements file, and a wheel of the project installed by its
+// path, for which pip writes direct_url.json naming the build folder, a new temporary directory
+// each time, and a RECORD with that file's hash.
 const HOOK = `+x #!/bin/bash
 set -e
 printf '%s\\n' "$1" "$2" "$PWD" > "$HOOK_RECORD"
 python3 -m pip --disable-pip-version-check install -r requirements.txt -t ./ -qq
-python3 -m pip --disable-pip-version-check install --upgrade "$LOCAL_WHEEL" -t ./ -qq
+python3 -m pip --disable-pip-version-check install --upgrade wheels/extra-2.0-py3-none-any.whl -t ./ -qq
 zip -qr "$1" ./*
 `;
 
@@ -43,11 +44,12 @@ describe("the ASK CLI's build flows", () => {
       "hooks/build.sh": HOOK,
       "lambda/lambda_function.py": USES_GREETING,
       "lambda/requirements.txt": "greeting==1.0\n",
+      "lambda/wheels/README": "local wheels\n",
     });
-    const localWheel = await writeWheel(await project({}), { name: "extra", version: "2.0", modules: { "extra/__init__.py": "" } });
+    await writeWheel(path.join(repo, "lambda", "wheels"), { name: "extra", version: "2.0", modules: { "extra/__init__.py": "" } });
     const record = path.join(repo, "..", `${path.basename(repo)}-hook-record`);
     cleanup.push(record);
-    const env = { ...offlinePipEnv(wheelhouse), HOOK_RECORD: record, LOCAL_WHEEL: localWheel };
+    const env = { ...offlinePipEnv(wheelhouse), HOOK_RECORD: record };
 
     const first = await buildPackage({ repo, config: conventionsConfig(), output: recordingOutput(), env });
     const [zipArg, debugArg, cwd] = (await readFile(record, "utf8")).trim().split("\n");
@@ -58,10 +60,10 @@ describe("the ASK CLI's build flows", () => {
     expect(path.isAbsolute(zipArg as string)).toBe(true);
     expect(debugArg).toBe("false");
     expect(cwd).toBe(path.dirname(zipArg as string));
-    // Without leaving out RECORD (which lists direct_url.json and the .pyc files pip compiled) this differs.
+    // Without leaving out RECORD (which hashes direct_url.json) this differs: tried.
     expect(second.sha256).toBe(first.sha256);
     const names = listZipEntries(await readFile(first.zipPath)).map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(["lambda_function.py", "requirements.txt", "greeting/__init__.py", "extra/__init__.py", "extra-2.0.dist-info/METADATA"]));
+    expect(names).toEqual(expect.arrayContaining(["lambda_function.py", "requirements.txt", "wheels/extra-2.0-py3-none-any.whl", "greeting/__init__.py", "extra/__init__.py", "extra-2.0.dist-info/METADATA"]));
     expect(names.filter((n) => /__pycache__|\.pyc$|RECORD$|direct_url\.json$|^build\.zip$/.test(n))).toEqual([]);
     // Nothing is written into the checkout (the ASK CLI would leave a .ask folder there).
     expect(existsSync(path.join(repo, ".ask"))).toBe(false);
