@@ -9,14 +9,13 @@ import { buildWheelhouse, offlinePipEnv, writeWheel } from "../helpers/wheelhous
 import { askResources, conventionsConfig, GOOD_HANDLER, writeProject } from "./projects";
 
 // Like voiceapp311's hooks/build.sh (pip install into the build folder, zip ./* to the first
-// argument), but for any Python: a requirements file, and a wheel of the project installed by its
-// path, for which pip writes direct_url.json naming the build folder, a new temporary directory
-// each time, and a RECORD with that file's hash.
+// argument), but for any Python. The requirements name a wheel of the project by its path, for
+// which pip writes direct_url.json naming the build folder (a new temporary directory each time)
+// and a RECORD with that file's hash; greeting comes from the wheelhouse.
 const HOOK = `+x #!/bin/bash
 set -e
 printf '%s\\n' "$1" "$2" "$PWD" > "$HOOK_RECORD"
 python3 -m pip --disable-pip-version-check install -r requirements.txt -t ./ -qq
-python3 -m pip --disable-pip-version-check install --upgrade wheels/extra-2.0-py3-none-any.whl -t ./ -qq
 zip -qr "$1" ./*
 `;
 
@@ -43,7 +42,7 @@ describe("the ASK CLI's build flows", () => {
       "ask-resources.json": askResources("./lambda"),
       "hooks/build.sh": HOOK,
       "lambda/lambda_function.py": USES_GREETING,
-      "lambda/requirements.txt": "greeting==1.0\n",
+      "lambda/requirements.txt": "greeting==1.0\n./wheels/extra-2.0-py3-none-any.whl\n",
       "lambda/wheels/README": "local wheels\n",
     });
     await writeWheel(path.join(repo, "lambda", "wheels"), { name: "extra", version: "2.0", modules: { "extra/__init__.py": "" } });
