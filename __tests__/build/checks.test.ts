@@ -8,6 +8,9 @@ import { recordingOutput } from "../../lib/output";
 import { LAMBDA_MAX_UNZIPPED_BYTES, type ZipEntry } from "../../lib/package";
 import { askResources, conventionsConfig, GOOD_HANDLER, writeProject } from "./projects";
 
+// Each case starts Python: a ceiling for a machine shared with other test runs (not a timing assertion).
+jest.setTimeout(60_000);
+
 /** Zip-only projects (no pip), so each check runs in a moment. */
 describe("checks before anything is uploaded", () => {
   const cleanup: string[] = [];
@@ -61,10 +64,11 @@ describe("checks before anything is uploaded", () => {
   it("timeout: a handler that hangs is stopped at the limit", async () => {
     const { result, target } = await build(
       { "lambda/lambda_function.py": "import time\nprint('waiting for a network that never answers', flush=True)\ndef lambda_handler(event, context):\n    time.sleep(600)\n" },
-      { answerTimeoutMs: 1500 },
+      // Long enough for Python to start and import on a busy machine, so the print is seen.
+      { answerTimeoutMs: 4000 },
     );
     await expect(result).rejects.toMatchObject({ step: "timeout", exitCode: 1 });
-    await expect(result).rejects.toThrow(/did not answer a LaunchRequest within 2 s[\s\S]*waiting for a network/);
+    await expect(result).rejects.toThrow(/did not answer a LaunchRequest within 4 s[\s\S]*waiting for a network/);
     expect(existsSync(target)).toBe(false);
   });
 

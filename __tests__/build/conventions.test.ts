@@ -19,6 +19,9 @@ python3 -m pip --disable-pip-version-check install -r requirements.txt -t ./ -qq
 zip -qr "$1" ./*
 `;
 
+// Real pip runs: a generous ceiling for a machine shared with other test runs (not a timing assertion).
+jest.setTimeout(180_000);
+
 describe("the ASK CLI's build flows", () => {
   let wheelhouse: string;
   const cleanup: string[] = [];

@@ -9,6 +9,9 @@ import { codeSha256, listZipEntries } from "../../lib/package";
 import { buildWheelhouse, offlinePipEnv, VOICEAPP311_WHEELS } from "../helpers/wheelhouse";
 import { VOICEAPP311 } from "./projects";
 
+// Real pip runs: a generous ceiling for a machine shared with other test runs (not a timing assertion).
+jest.setTimeout(180_000);
+
 describe("building voiceapp311 by the example's recipe", () => {
   let wheelhouse: string;
   let out: string;
