@@ -73,7 +73,7 @@ describe("checks before anything is uploaded", () => {
   });
 
   it("the handler sees Lambda's environment, not the build's credentials", async () => {
-    const handler = "import os\ndef lambda_handler(event, context):\n    assert 'ASK_REFRESH_TOKEN' not in os.environ, 'leaked'\n    assert os.environ['AWS_LAMBDA_FUNCTION_NAME'] == 'BostonInfoSkill'\n    return {'version': '1.0', 'response': {'outputSpeech': {'type': 'PlainText', 'text': 'hi'}}}\n";
+    const handler = "import os\ndef lambda_handler(event, context):\n    assert 'ASK_REFRESH_TOKEN' not in os.environ, 'leaked'\n    assert os.environ['AWS_LAMBDA_FUNCTION_NAME'] == 'BostonInfoSkill'\n    assert context.function_name == 'BostonInfoSkill' and context.get_remaining_time_in_millis() > 0\n    return {'version': '1.0', 'response': {'outputSpeech': {'type': 'PlainText', 'text': 'hi'}}}\n";
     const { result } = await build({ "lambda/lambda_function.py": handler }, { env: { ...process.env, ASK_REFRESH_TOKEN: "Atzr|secret-refresh-token" } });
     await expect(result).resolves.toMatchObject({ flow: "zip-only" });
   });

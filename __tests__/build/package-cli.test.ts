@@ -72,6 +72,23 @@ describe("npm run package", () => {
     expect(run.err()).toContain("The handler answers a LaunchRequest");
   });
 
+  it("a failing hook's output does not carry the build's credentials into the error message", async () => {
+    const secret = "Atzr|IwEBIEXAMPLE-refresh-token";
+    const repo = await writeProject({
+      "ask-resources.json": askResources("./lambda"),
+      "hooks/build.sh": "+x #!/bin/sh\necho \"token is $ASK_REFRESH_TOKEN\" >&2\nexit 1\n",
+      "lambda/lambda_function.py": GOOD_HANDLER,
+    });
+    cleanup.push(repo);
+    const withoutRecipe = exampleInput();
+    delete withoutRecipe.source?.build;
+    const run = { ...io({ ...env, ASK_REFRESH_TOKEN: secret }), environments: [withoutRecipe] };
+    expect(await main(["--repo", repo], run)).toBe(1);
+    expect(run.err()).toContain("package build failed at step \"hook\"");
+    expect(run.err()).toContain("token is ***");
+    expect(run.err()).not.toContain(secret);
+  });
+
   it("a recipe path that the checkout lacks exits 2 naming the field, and writes nothing", async () => {
     const repo = await writeProject({ "ask-resources.json": askResources("./lambda"), "lambda/lambda_function.py": GOOD_HANDLER });
     const outDir = await mkdtemp(path.join(tmpdir(), "package-cli-"));

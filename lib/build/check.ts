@@ -83,7 +83,7 @@ export async function checkAnswers(check: AnswerCheck): Promise<void> {
       command: python.executable,
       // -S as well as -I: the build machine's site-packages must not stand in for what the package lacks.
       // Lambda's runtime adds boto3 and botocore; a handler that imports them without packaging them fails here (said below).
-      args: ["-I", "-S", "-B", HARNESS, taskRoot, config.function.handler, eventFile, resultFile],
+      args: ["-I", "-S", "-B", HARNESS, taskRoot, config.function.handler, eventFile, resultFile, config.function.name, String(check.timeoutMs / 1000)],
       cwd: taskRoot,
       env: lambdaEnvironment(config, taskRoot, work),
       timeoutMs: check.timeoutMs,
