@@ -59,6 +59,7 @@ describe("building voiceapp311 by the example's recipe", () => {
 
     const text = output.text();
     expect(text).toContain("says runtime python3.7; the configuration's function.runtime (python3.12) is what is deployed and checked");
+    expect(text).toContain("hooks/build.sh is not run: the configuration declares the build (source.build)");
     expect(text).toContain("The handler answers a LaunchRequest: \"Welcome to the Boston Info skill.");
   });
 
