@@ -17,6 +17,8 @@ export interface StoredValue {
 
 export type StoredValues = Partial<Record<ParameterRole, StoredValue>>;
 
+const SECRET_ROLES = new Set<ParameterRole>(["lwaClientSecret", "refreshToken"]);
+
 export const IAM_HINT =
   "The operator needs ssm:GetParameters and ssm:PutParameter on these parameter names, and kms:Encrypt and kms:Decrypt on the key when a customer-managed key is configured (README, \"Secrets\").";
 
@@ -30,7 +32,8 @@ export async function readStored(ssm: SSMClient, parameters: ParameterNames, opt
   for (const { role } of PARAMETER_ROLES) {
     const parameter = answer.Parameters?.find((p) => p.Name === parameters.names[role]);
     if (!parameter) continue;
-    if (options.decrypt) rememberSecrets([parameter.Value]);
+    // The client ID and vendor ID are identifiers, printed in the authorize URL and in messages; only secrets are redacted.
+    if (options.decrypt && SECRET_ROLES.has(role)) rememberSecrets([parameter.Value]);
     found[role] = {
       name: parameters.names[role],
       type: parameter.Type ?? "String",
