@@ -263,6 +263,15 @@ describe("npm run setup:credentials: Parameter Store", () => {
     expect(storedValues().refreshToken).toBe(world.smapi.credentials.refreshToken);
   });
 
+  it("does not clobber a parameter someone else creates between the plan and the write (exit 4)", async () => {
+    world = await startWorld();
+    world.ssm.faults.beforeNext("PutParameter", () => void world.ssm.store.put({ name: NAMES.lwaClientId, value: "theirs", type: "SecureString", overwrite: false }));
+    const r = run(world, ["--refresh-token-stdin", "--yes"], { stdin: world.smapi.credentials.refreshToken });
+    expect(await r.code).toBe(ExitCode.Conflict);
+    expect(r.stderr()).toMatch(new RegExp(`${NAMES.lwaClientId} was created by someone else`));
+    expect(stored(NAMES.lwaClientId)?.value).toBe("theirs");
+  });
+
   it("without --yes and without a terminal asks for --yes, and stores nothing", async () => {
     world = await startWorld();
     const r = run(world, ["--refresh-token-stdin"], { stdin: world.smapi.credentials.refreshToken });
