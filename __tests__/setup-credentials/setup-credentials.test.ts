@@ -326,6 +326,17 @@ describe("npm run setup:credentials -- --check", () => {
     expect(r.stderr()).toMatch(new RegExp(`${NAMES.refreshToken} is wrong.*--overwrite`));
   });
 
+  it("redacts only secrets: after a check has read them, the client ID still reaches the authorize URL", async () => {
+    world = await startWorld();
+    await storeGood();
+    expect(await run(world, ["--check"]).code).toBe(ExitCode.Ok);
+    const login = run(world, ["--yes", "--no-browser", "--overwrite"]);
+    const page = await browse(login);
+    expect(page.status).toBe(200);
+    expect(await login.code).toBe(ExitCode.Ok);
+    expect(login.stdout()).toContain(`client_id=${encodeURIComponent(world.smapi.credentials.clientId)}`);
+  });
+
   it("names a vendor ID that is not the account's", async () => {
     world = await startWorld();
     await storeGood();
