@@ -65,7 +65,7 @@ function typed(e: SdkError, call: AwsCall, isNetwork: boolean): PipelineError {
   if (isNetwork) {
     return new OperationFailed(
       `Could not reach AWS for ${call.action} on ${call.target}${attemptsSuffix(e)}: ${e.code ?? e.name} ${e.message}. ` +
-        "Check the network, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> (LAMBDA, SSM, …) if they are set.",
+        `Check the network, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${serviceOf(call.action)} if they are set.`,
     );
   }
   if (CREDENTIAL_ERRORS.has(e.name)) {
@@ -97,6 +97,11 @@ function typed(e: SdkError, call: AwsCall, isNetwork: boolean): PipelineError {
     );
   }
   return new OperationFailed(`${call.action} on ${call.target} failed${attemptsSuffix(e)} ${said}`);
+}
+
+/** The SDK's service name in endpoint variables, from the IAM action (`ssm:PutParameter` → `SSM`). */
+function serviceOf(action: string): string {
+  return (action.split(":")[0] ?? "").toUpperCase().replace(/-/g, "_");
 }
 
 function attemptsSuffix(e: SdkError): string {
