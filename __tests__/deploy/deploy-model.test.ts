@@ -378,7 +378,7 @@ describe("deploy:model refuses bad input before calling Amazon", () => {
     const run = await deploy(["--skill-package", FIXTURE]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Login with Amazon refused the refresh token");
-    expect(run.stderr).toContain("npx ask-cli util generate-lwa-tokens");
+    expect(run.stderr).toContain("npm run setup:credentials -- --overwrite");
     expect(emu.calls.map((c) => c.operation)).toEqual(["lwaToken"]);
   });
 

@@ -43,8 +43,8 @@ export function explainSmapiError(error: unknown, context: SmapiErrorContext): P
   if (grant === "invalid_grant") {
     return new UsageError(
       `Login with Amazon refused the refresh token while ${context.action} (invalid_grant: ${body.error_description ?? "revoked or expired"}). ` +
-        "Mint a new one with `npx ask-cli util generate-lwa-tokens --client-id <id> --client-confirmation <secret>` " +
-        "and store it in Parameter Store (README, \"Secrets\").",
+        "Sign in again and store the new one with `npm run setup:credentials -- --overwrite`; " +
+        "`npm run setup:credentials -- --check` says which stored parameter is wrong (README, \"Secrets\").",
     );
   }
   if (grant === "invalid_client") {
