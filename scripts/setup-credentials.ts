@@ -3,7 +3,7 @@ import { createSsmClient } from "../lib/aws/ssm-client";
 import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
 import { readLwaAuthorizeHost, readSmapiEndpoints } from "../lib/credentials";
 import { UsageError } from "../lib/errors";
-import { streamOutput, type Output } from "../lib/output";
+import { commandOutput } from "../lib/output";
 import { confirmer } from "../lib/release/confirm";
 import { ResilientApiClient } from "../lib/smapi/api-client";
 import { DEFAULT_CALLBACK_PORT } from "../lib/setup-credentials/authorize";
@@ -120,9 +120,7 @@ function wire(io: CommandIO, input: TerminalInput, json: boolean, yes: boolean, 
   const config = loadEnvironment({ env: io.env });
   const endpoints = readSmapiEndpoints(io.env);
   const hosts = { authorize: readLwaAuthorizeHost(io.env), token: endpoints.authEndpoint, smapi: endpoints.apiEndpoint };
-  const stream = streamOutput({ stdout: io.stdout as NodeJS.WritableStream, stderr: io.stderr as NodeJS.WritableStream });
-  // With --json, standard output carries only the JSON.
-  const output: Output = json ? { ...stream, info: (m) => stream.progress(m) } : stream;
+  const output = commandOutput(io, { json, env: io.env });
   return {
     config,
     env: io.env,
