@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { commitResolver, gitHead, shortCommit, versionDescription } from "../../lib/lambda/commit";
-import { translateAwsError, type AwsCall } from "../../lib/deploy/aws-errors";
+import { translateAwsError, type AwsCall } from "../../lib/aws/errors";
 import { packageKey, planUpload } from "../../lib/deploy/upload-plan";
 import { ConcurrentChange, ExitCode, OperationFailed, UsageError, type PipelineError } from "../../lib/errors";
 import { needsS3Upload } from "../../lib/package";

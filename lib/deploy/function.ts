@@ -17,7 +17,7 @@ import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
 import { isSettled, latestOf, updateStatus, waitUntilSettled } from "../lambda/latest";
 import { formatBytes, loadPackage, type DeploymentPackage, type PackageSource } from "./package-input";
 import { publishLatest } from "../lambda/publish";
-import { translateAwsError } from "./aws-errors";
+import { translateAwsError } from "../aws/errors";
 import { uploadCalls, uploadCode, type PlannedCall } from "./upload";
 import { planUpload, type PackageBucket, type UploadPlan } from "./upload-plan";
 

@@ -1,4 +1,5 @@
 import { loadEnvironment } from "../../config";
+import { checkAwsEndpointOverrides } from "../aws/client-config";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
@@ -17,12 +18,13 @@ import { DryRunPlan } from "../dry-run";
  */
 export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean; json?: boolean }): ReleaseDeps {
   const config = loadEnvironment({ env: io.env });
+  checkAwsEndpointOverrides(io.env);
   const credentials = readAskCredentials(io.env);
   const endpoints = readSmapiEndpoints(io.env);
   const output = commandOutput(io, { json: options.json ?? false, secrets: secretValues(credentials), env: io.env });
   return {
     config,
-    lambda: createLambdaClient({ region: config.region }),
+    lambda: createLambdaClient({ region: config.region, onRetry: (m) => output.progress(m) }),
     smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,

@@ -1,4 +1,5 @@
 import { ConcurrentChange, InvariantRefusal, OperationFailed, PipelineError, UsageError } from "../errors";
+import { explainRemoteFailure, RemoteFailure } from "../errors/remote";
 
 export interface SmapiErrorContext {
   /** What we were doing, e.g. "reading the development manifest". */
@@ -33,9 +34,10 @@ function isServiceError(error: unknown): error is SdkServiceError {
 export function explainSmapiError(error: unknown, context: SmapiErrorContext): PipelineError {
   if (error instanceof PipelineError) return error;
   const skill = context.skillId ? `skill ${context.skillId}` : "the skill";
+  if (error instanceof RemoteFailure) return explainRemoteFailure(error, context.action);
   if (!isServiceError(error)) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new OperationFailed(`SMAPI did not answer while ${context.action}: ${message}`);
+    const message = error instanceof Error ? error.message.replace(/^(Call to service failed: )+/, "") : String(error);
+    return new OperationFailed(`SMAPI gave no usable answer while ${context.action}: ${message}`);
   }
   const body = error.response ?? {};
   const detail = [body.message, body.error_description, ...(body.violations ?? []).map((v) => v.message)].filter(Boolean).join("; ");
