@@ -92,7 +92,7 @@ describe("AWS errors", () => {
   test("an unreachable endpoint is a failure that names the endpoint variables", () => {
     const error = translate(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", $metadata: { attempts: 5 } }));
     expect(error).toBeInstanceOf(OperationFailed);
-    expect(error.message).toContain("Could not reach AWS for lambda:UpdateFunctionCode on function BostonInfoSkill in us-east-1 after 5 attempts");
+    expect(error.message).toContain("Could not reach AWS for lambda:UpdateFunctionCode on function BostonInfoSkill in us-east-1: the connection was refused (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1) after 5 attempts");
     expect(error.message).toContain("AWS_ENDPOINT_URL_LAMBDA");
   });
 

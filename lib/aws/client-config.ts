@@ -92,7 +92,8 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, s
     (next: (args: { request?: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { request?: unknown }) => {
       try {
         return await next(args);
-      } catch (error) {
+      } catch (thrown) {
+        const error = asError(thrown);
         const request = args.request as { hostname?: string; port?: number } | undefined;
         rememberAwsCall(error, {
           service,
@@ -130,6 +131,19 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, s
     };
   }
   return client;
+}
+
+/**
+ * An error from another realm (Node's own modules seen from a sandbox such
+ * as Jest's) fails `instanceof Error`, and the SDK's retry would replace it
+ * with a wrapper that keeps only its text: keep its name, code and metadata.
+ */
+function asError(thrown: unknown): unknown {
+  if (thrown instanceof Error || typeof thrown !== "object" || thrown === null) return thrown;
+  const like = thrown as { name?: unknown; message?: unknown; code?: unknown; $metadata?: unknown };
+  const error = new Error(typeof like.message === "string" ? like.message : String(thrown));
+  if (typeof like.name === "string") error.name = like.name;
+  return Object.assign(error, like.code !== undefined ? { code: like.code } : {}, like.$metadata !== undefined ? { $metadata: like.$metadata } : {});
 }
 
 function isRead(method: string | undefined): boolean {

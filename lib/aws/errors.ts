@@ -95,7 +95,7 @@ function credentialsMissing(e: SdkError, env: NodeJS.ProcessEnv): UsageError {
 
 function describeCall(info: AwsCallInfo | undefined): AwsCall {
   if (!info) return { action: "an AWS call", target: "AWS" };
-  return { action: `${info.service.toLowerCase()}:${info.operation}`, target: `${info.service}${info.host ? ` at ${info.host}` : ""}` };
+  return { action: `${info.service.toLowerCase()}:${info.operation}`, target: info.service };
 }
 
 /** The variables that override this service's endpoint and are set: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL. */

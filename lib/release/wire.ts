@@ -1,10 +1,10 @@
 import { loadEnvironment } from "../../config";
-import { checkAwsEndpointOverrides } from "../aws/client-config";
+import { checkAwsEndpointOverrides, type AwsClientOptions } from "../aws/client-config";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
 import { commandOutput } from "../output";
-import { ResilientApiClient } from "../smapi/api-client";
+import { ResilientApiClient, type ResilientApiClientOptions } from "../smapi/api-client";
 import { createSmapiClient } from "../smapi/client";
 import type { CommandIO } from "../cli";
 import { type ReleaseDeps } from "./deps";
@@ -16,7 +16,10 @@ import { DryRunPlan } from "../dry-run";
  * redacts the credentials, and the system clock. Configuration and
  * credentials are checked before any call is made.
  */
-export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean; json?: boolean }): ReleaseDeps {
+export function releaseDepsFromEnv(
+  io: CommandIO,
+  options: { dryRun: boolean; json?: boolean; clients?: { aws?: Partial<AwsClientOptions>; smapi?: ResilientApiClientOptions } },
+): ReleaseDeps {
   const config = loadEnvironment({ env: io.env });
   checkAwsEndpointOverrides(io.env);
   const credentials = readAskCredentials(io.env);
@@ -24,8 +27,8 @@ export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean; js
   const output = commandOutput(io, { json: options.json ?? false, secrets: secretValues(credentials), env: io.env });
   return {
     config,
-    lambda: createLambdaClient({ region: config.region, onRetry: (m) => output.progress(m) }),
-    smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ onRetry: (m) => output.progress(m) }) }),
+    lambda: createLambdaClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
+    smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ ...options.clients?.smapi, onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,
     resolveCommit: skillCommitResolver(io.env),
