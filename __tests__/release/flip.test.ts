@@ -101,6 +101,21 @@ describe("npm run flip", () => {
       expect(devEndpoints(world)).toEqual([world.names.functionArn]);
     }));
 
+  it("when the manifest update went through but reading its status fails, says where development now points and that a re-run continues", () =>
+    within({ live: "blue" }, async (world) => {
+      world.smapiEmu.faults.failNext("getSkillStatusV1", { status: 400, message: "Status unavailable" });
+      const first = await flipIn(world);
+      expect(first.code).toBe(ExitCode.Failed);
+      const green = `${world.names.functionArn}:green`;
+      expect(first.stderr).toContain(`SMAPI accepted the development manifest update, so the development endpoint now points at ${green}`);
+      expect(first.stderr).toContain("Status unavailable");
+      expect(first.stderr).toContain("Run the command again: it continues from there.");
+      expect(devEndpoints(world)).toEqual([green]);
+      const again = await flipIn(world);
+      expect(again.code).toBe(ExitCode.Ok);
+      expect(again.result).toMatchObject({ outcome: "already-flipped", colour: "green" });
+    }));
+
   it("refuses a candidate without its Alexa permission (invariant 4), before anything moves", () =>
     within({ live: "blue" }, async (world) => {
       await world.lambda.send(new RemovePermissionCommand({ FunctionName: "BostonInfoSkill", Qualifier: "green", StatementId: "AlexaSkillsKit-green" }));

@@ -7,7 +7,7 @@
  * What it does not recognise is a bug: `undefined`, and the caller keeps the
  * stack.
  */
-import { PipelineError, UsageError } from "../errors";
+import { PipelineError, rephrased, UsageError } from "../errors";
 import { translateAwsError, isCredentialChainError } from "../aws/errors";
 import { explainSmapiError } from "../smapi/errors";
 import { awsCallOf, RemoteFailure, explainRemoteFailure } from "./remote";
@@ -17,7 +17,7 @@ export function translateError(error: unknown, env: NodeJS.ProcessEnv = {}): Pip
   const step = stepOf(error);
   if (!translated || !step || translated instanceof UsageError) return translated;
   // A remote failure mid-command: say how far the run got, and that a re-run continues.
-  return retyped(translated, `${step.what} failed: ${translated.message} Nothing after that step was done; run npm run ${step.command} again to continue.`);
+  return rephrased(translated, `${step.what} failed: ${translated.message} Nothing after that step was done; run npm run ${step.command} again to continue.`);
 }
 
 function translateBare(error: unknown, env: NodeJS.ProcessEnv): PipelineError | undefined {
@@ -53,12 +53,6 @@ function isAwsSdkError(error: unknown): boolean {
 
 function isSmapiServiceError(error: unknown): boolean {
   return error instanceof Error && error.name === "ServiceError" && typeof (error as { statusCode?: unknown }).statusCode === "number";
-}
-
-/** The same kind of error (class and exit code) with another message; every subclass of PipelineError takes its message alone. */
-function retyped(error: PipelineError, message: string): PipelineError {
-  if (error.constructor === PipelineError) return new PipelineError(message, error.exitCode);
-  return new (error.constructor as new (message: string) => PipelineError)(message);
 }
 
 interface Step {
