@@ -1,5 +1,6 @@
 import { awsCallOf, rememberAwsCall, transportKind } from "../errors/remote";
 import { UsageError } from "../errors";
+import { rememberSecrets } from "../output";
 
 export interface AwsClientOptions {
   region: string;
@@ -105,6 +106,17 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, s
     },
     { step: "deserialize", name: "pipelineRemembersTheCall", priority: "high" },
   );
+
+  // Credentials from the default chain (a profile's session token, SSO, a role) are redacted from every line once they are obtained.
+  const credentials = (client.config as { credentials?: unknown }).credentials;
+  if (typeof credentials === "function") {
+    const provide = credentials as (options?: unknown) => Promise<{ secretAccessKey?: string; sessionToken?: string }>;
+    (client.config as { credentials?: unknown }).credentials = async (providerOptions?: unknown) => {
+      const identity = await provide(providerOptions);
+      rememberSecrets([identity.secretAccessKey, identity.sessionToken]);
+      return identity;
+    };
+  }
 
   const strategy = config.retryStrategy;
   if (typeof strategy === "function") {

@@ -12,7 +12,7 @@ export interface HostileServer {
   url: string;
   /** Connections accepted so far. */
   connections(): number;
-  /** Requests seen (the HTML server only); their raw text, headers included. */
+  /** Requests seen; their raw text up to the end of the headers (and what arrived with them). */
   requests: string[];
   close(): Promise<void>;
 }
@@ -37,9 +37,9 @@ export async function startHostileServer(kind: Hostility, options: { status?: nu
       else if (kind === "html") answer(socket, options.status ?? 502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
       else if (kind === "echo-authorization") {
         // A careless server that echoes the request's credentials into its error.
-        const authorization = /^authorization: *(.*)$/im.exec(text)?.[1] ?? "";
-        const form = text.split("\r\n\r\n")[1] ?? "";
-        answer(socket, options.status ?? 400, "application/json", JSON.stringify({ message: `Bad request from ${authorization} with ${decodeURIComponent(form)}` }));
+        const header = (name: string) => new RegExp(`^${name}: *(.*?)\r?$`, "im").exec(text)?.[1] ?? "";
+        const echoed = [header("authorization"), header("x-amz-security-token")].filter(Boolean).join(" and ");
+        answer(socket, options.status ?? 400, "application/json", JSON.stringify({ message: `Bad request from ${echoed}` }));
       }
       text = "";
     });
