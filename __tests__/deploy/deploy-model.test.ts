@@ -215,7 +215,7 @@ describe("deploy:model uploads, builds and reports", () => {
     expect(emu.callsTo(MODEL_PUT).map((c) => c.status)).toEqual([429, 202]);
     expect(emu.callsTo("getSkillStatusV1").map((c) => c.status).slice(0, 2)).toEqual([429, 429]);
     expect(emu.faults.pending()).toBe(0);
-    expect(run.stderr).toMatch(/PUT http:\/\/127\.0\.0\.1:\d+\/v1\/skills\/[^ ]+\/interactionModel\/locales\/en-US: retryable response; retry 1 of 3/);
+    expect(run.stderr).toMatch(/Waiting for SMAPI \(PUT http:\/\/127\.0\.0\.1:\d+\/v1\/skills\/[^ ]+\/interactionModel\/locales\/en-US\): HTTP 429 \(throttled\); retry 1 of 3/);
   });
 
   it("reports an upload Amazon refuses (exit 1) with its message, secrets redacted", async () => {
@@ -297,6 +297,31 @@ describe("deploy:model while the skill is in review", () => {
     const run = await deploy(["--skill-package", FIXTURE]);
     expect(run.code).toBe(0);
     expect(emu.callsTo(MODEL_PUT).map((c) => c.status)).toEqual([403]);
+    expect(run.stderr).toContain(`certification ${emu.latestCertification()?.id} (submitted`);
+    expect(run.stderr).toContain("was NOT uploaded");
+  });
+});
+
+describe("deploy:model and a 403 that only reads like the review lock", () => {
+  it("is a failure with Amazon's message when SMAPI lists no certification in progress (nothing deferred, exit 1)", async () => {
+    await start({ interactionModels: { "en-US": await previousModel() } });
+    emu.faults.failNext(MODEL_PUT, { status: 403, message: "The skill's certification settings forbid this change" });
+    const run = await deploy(["--skill-package", FIXTURE, "--json"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "SMAPI refused uploading the en-US interaction model (403: The skill's certification settings forbid this change), but lists no certification in progress",
+    );
+    expect(run.stderr).not.toContain("was NOT uploaded");
+    expect(run.stderr).not.toMatch(/is in certification review/);
+  });
+
+  it("is the review lock, whatever its text, when SMAPI lists a certification in progress (exit 0, deferred)", async () => {
+    await start({ interactionModels: { "en-US": await previousModel() } });
+    const other = otherOperator();
+    emu.faults.beforeNext(MODEL_PUT, async () => void (await other.submitSkillForCertificationV1(emu.skillId)));
+    emu.faults.failNext(MODEL_PUT, { status: 403, message: "Forbidden" });
+    const run = await deploy(["--skill-package", FIXTURE]);
+    expect(run.code).toBe(0);
     expect(run.stderr).toContain(`certification ${emu.latestCertification()?.id} (submitted`);
     expect(run.stderr).toContain("was NOT uploaded");
   });

@@ -69,7 +69,7 @@ describe("redaction of what the process holds or mints", () => {
     const dir = mkdtempSync(join(tmpdir(), "redaction-"));
     const sessionToken = `FwoGZXIvYXdzE${"x".repeat(40)}session`;
     writeFileSync(join(dir, "credentials"), `[ops]\naws_access_key_id = AKIAOPSEXAMPLE\naws_secret_access_key = opsSecretKey1234567890\naws_session_token = ${sessionToken}\n`);
-    const env = { ...world.env, AWS_ENDPOINT_URL_LAMBDA: echo.url, AWS_PROFILE: "ops" };
+    const env: NodeJS.ProcessEnv = { ...world.env, AWS_ENDPOINT_URL_LAMBDA: echo.url, AWS_PROFILE: "ops" };
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
     const { io, output } = capture(env);

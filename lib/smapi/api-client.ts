@@ -163,7 +163,8 @@ function retryableResponse(response: ApiClientResponse, repeatable: boolean, clo
   const throttled = status === 429;
   if (!throttled && !(repeatable && status >= 500)) return { retry: false };
   const afterMs = retryAfterMs(response, clock);
-  return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
+  const reason = `HTTP ${status}${throttled ? " (throttled)" : ""}`;
+  return afterMs === undefined ? { retry: true, reason } : { retry: true, afterMs, reason };
 }
 
 function retryAfterMs(response: ApiClientResponse, clock: Clock): number | undefined {
