@@ -4,7 +4,7 @@
  * against the SMAPI + LWA emulator. The emulator and the command share one
  * fake clock, so builds and backoff take no real time and waits are exact.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { v1 } from "ask-smapi-model";
@@ -299,6 +299,57 @@ describe("deploy:model while the skill is in review", () => {
     expect(emu.callsTo(MODEL_PUT).map((c) => c.status)).toEqual([403]);
     expect(run.stderr).toContain(`certification ${emu.latestCertification()?.id} (submitted`);
     expect(run.stderr).toContain("was NOT uploaded");
+  });
+});
+
+describe("deploy:model refuses, before any upload, a package it would misread", () => {
+  it("a <locale>.json that is a symbolic link: says so and what to do (exit 2)", async () => {
+    await start();
+    const dir = await makePackage({});
+    await writeFile(path.join(dir, "model.json"), JSON.stringify(await fixtureModel()));
+    await symlink("../../model.json", path.join(dir, "interactionModels/custom/en-US.json"));
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("interactionModels/custom/en-US.json is a symbolic link (to ../../model.json), not a file");
+    expect(run.stderr).toContain("Replace the link with a copy of the model file.");
+    expect(mutatingCalls()).toEqual([]);
+  });
+
+  it("a <locale>.json that is a directory: says so and what to do (exit 2)", async () => {
+    await start();
+    const dir = await makePackage({});
+    await mkdir(path.join(dir, "interactionModels/custom/en-US.json"));
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("interactionModels/custom/en-US.json is a directory: the interaction model of a locale is one JSON file named <locale>.json");
+    expect(run.stderr).not.toMatch(/has no <locale>\.json interaction model/);
+  });
+
+  it("duplicate JSON keys, reported with their path and line (exit 2, nothing uploaded)", async () => {
+    await start();
+    const text = JSON.stringify(await fixtureModel(), null, 2).replace('"invocationName": ', '"invocationName": "boston data",\n      "invocationName": ');
+    const dir = await makePackage({ "en-US": text });
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/line \d+, column \d+: the key "invocationName" appears more than once in the same object; only the last one would be uploaded.*\[json-duplicate-key\]/);
+    expect(emu.callsTo(MODEL_PUT)).toEqual([]);
+  });
+
+  it("a model over Amazon's size limits (exit 2, nothing uploaded)", async () => {
+    await start();
+    const model = await fixtureModel();
+    const languageModel = (model.interactionModel as JsonObject).languageModel as JsonObject;
+    languageModel.types = [
+      ...((languageModel.types as unknown[]) ?? []),
+      { name: "HUGE_LIST", values: Array.from({ length: 50_001 }, (_, i) => ({ name: { value: `street number ${i}` } })) },
+    ];
+    const dir = await makePackage({ "en-US": model });
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/the model is \d+\.\d\d MB, over Amazon's limit of 1\.50 MB/);
+    expect(run.stdout + run.stderr).toContain("the custom slot types hold");
+    expect(run.stdout + run.stderr).toContain("values together, over Amazon's limit of 50000");
+    expect(emu.callsTo(MODEL_PUT)).toEqual([]);
   });
 });
 
