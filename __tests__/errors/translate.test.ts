@@ -1,4 +1,8 @@
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeZip } from "../../lib/emulators/lambda";
 import { ExitCode } from "../../lib/errors";
 import { createLambdaClient } from "../../lib/aws/lambda-client";
 import { releaseDepsFromEnv } from "../../lib/release/wire";
@@ -102,13 +106,14 @@ describe("one translation of errors, in the shared entry point of every command"
   });
 
   it("missing AWS credentials: deploy:function exits 2 with the same message", async () => {
-    const env = { ...withoutAwsCredentials() };
+    const env = withoutAwsCredentials();
+    const dir = mkdtempSync(join(tmpdir(), "translate-"));
+    const zip = join(dir, "package.zip");
+    writeFileSync(zip, makeZip({ "lambda_function.py": "def lambda_handler(event, context):\n    return {}\n" }));
     let stderr = "";
-    const code = await withProcessEnv(env, () =>
-      deployFunction(["--zip", `${__dirname}/../../lib/emulators/fixtures/does-not-matter.zip`], { env, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } }),
-    );
-    // The package is read first; whichever of the two fails, neither is a bug and both are exit 2.
+    const code = await withProcessEnv(env, () => deployFunction(["--zip", zip], { env, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } }));
     expect(stderr).not.toMatch(/unexpected failure|internal error|\n\s+at /);
+    expect(stderr).toContain("deploy:function: No usable AWS credentials (Could not load credentials from any providers).");
     expect(code).toBe(ExitCode.Usage);
   });
 
