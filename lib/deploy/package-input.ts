@@ -5,7 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import { UsageError } from "../errors";
-import { codeSha256, LAMBDA_MAX_UNZIPPED_BYTES, listZipEntries, readZip, zipDirectory } from "../package";
+import { codeSha256, escapesDirectory, formatBytes, handlerFiles, LAMBDA_MAX_UNZIPPED_BYTES, listZipEntries, readZip, zipDirectory } from "../package";
+
+// Where it always was, for the modules that import it from here.
+export { formatBytes } from "../package";
 
 export type PackageSource = { kind: "zip"; file: string } | { kind: "source"; dir: string };
 
@@ -55,10 +58,7 @@ export async function loadPackage(source: PackageSource): Promise<DeploymentPack
  * packaging tool and is refused before upload.
  */
 export function refuseEscapingEntries(names: readonly string[], origin: string): void {
-  const escaping = names.filter((name) => {
-    const path = name.replace(/\\/g, "/");
-    return path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.split("/").includes("..");
-  });
+  const escaping = names.filter(escapesDirectory);
   if (escaping.length === 0) return;
   const shown = escaping.slice(0, 5).map((n) => JSON.stringify(n)).join(", ") + (escaping.length > 5 ? ` and ${escaping.length - 5} more` : "");
   throw new UsageError(
@@ -69,23 +69,15 @@ export function refuseEscapingEntries(names: readonly string[], origin: string):
 
 /**
  * The handler's file must be in the package, at the path Lambda imports it
- * from: `lambda_function.lambda_handler` needs `lambda_function.py` at the
- * root (or a `lambda_function/` package); `src.app.handler` needs
- * `src/app.py`. Checked for the runtimes whose layout is known (Python,
- * Node.js); others pass. A package without it would be uploaded and then fail
- * every invocation with Runtime.ImportModuleError.
+ * from (lib/package's handlerFiles: `lambda_function.lambda_handler` needs
+ * `lambda_function.py` at the root, or a `lambda_function/` package).
+ * Checked for Python runtimes, the only ones the configuration allows;
+ * others pass. A package without it would be uploaded and then fail every
+ * invocation with Runtime.ImportModuleError.
  */
 export function checkHandlerInPackage(pkg: Pick<DeploymentPackage, "fileNames" | "origin">, handler: string | undefined, runtime: string | undefined): void {
-  if (!handler || !runtime) return;
-  const dot = handler.lastIndexOf(".");
-  if (dot <= 0) return;
-  const modulePath = handler.slice(0, dot);
-  const candidates = runtime.startsWith("python")
-    ? [`${modulePath.replace(/\./g, "/")}.py`, `${modulePath.replace(/\./g, "/")}/__init__.py`, `${modulePath.replace(/\./g, "/")}.pyc`]
-    : runtime.startsWith("nodejs")
-      ? [".js", ".mjs", ".cjs"].map((ext) => `${modulePath}${ext}`)
-      : [];
-  if (candidates.length === 0) return;
+  if (!handler || !runtime?.startsWith("python") || handler.lastIndexOf(".") <= 0) return;
+  const candidates = handlerFiles(handler);
   const names = new Set(pkg.fileNames.map((n) => n.replace(/\\/g, "/").replace(/^\.\//, "")));
   if (candidates.some((c) => names.has(c))) return;
   const nested = pkg.fileNames.find((n) => candidates.some((c) => n.endsWith(`/${c}`)));
@@ -96,16 +88,4 @@ export function checkHandlerInPackage(pkg: Pick<DeploymentPackage, "fileNames" |
         : "Check the package's code directory, or the handler (configuration function.handler). ") +
       "Nothing was uploaded.",
   );
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
