@@ -1,7 +1,7 @@
 import { OperationFailed, InvariantRefusal } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { previousVersionOf, type AliasView, type Colour } from "../model";
+import { previousVersionOf, rollbackRecord, rolledBackTo, type AliasView, type Colour } from "../model";
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
 import { smokeTest } from "../../lambda/smoke-test";
@@ -50,17 +50,6 @@ export interface RollbackResult {
   /** The live alias's description after the move. */
   description?: string;
   plannedCalls?: string[];
-}
-
-const ROLLBACK_RECORD = /rolled-back-to=(\d+)/;
-
-/** Deliberately not a promotion record (no previous-version=), so it cannot be rolled back again. */
-export function rollbackRecord(toVersion: string, fromVersion: string, at: Date): string {
-  return `rolled-back-to=${toVersion} from-version=${fromVersion} at=${at.toISOString()}`;
-}
-
-export function rolledBackTo(description: string): string | undefined {
-  return ROLLBACK_RECORD.exec(description)?.[1];
 }
 
 export async function rollback(options: { yes?: boolean }, deps: ReleaseDeps & { confirm: Confirm }): Promise<RollbackResult> {
