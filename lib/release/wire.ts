@@ -1,4 +1,5 @@
 import { loadEnvironment } from "../../config";
+import { createCloudWatchClient } from "../aws/cloudwatch-client";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
@@ -23,6 +24,7 @@ export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean; js
   return {
     config,
     lambda: createLambdaClient({ region: config.region }),
+    cloudwatch: createCloudWatchClient({ region: config.region }),
     smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,

@@ -5,6 +5,7 @@ import { previousVersionOf, promotionRecord, type AliasView, type Colour } from 
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
 import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
+import { refuseDuringCanary } from "../canary/record";
 import { waitForLatest } from "../../lambda/latest";
 import { publishLatest, readVersion, type PublishedVersion } from "../../lambda/publish";
 import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
@@ -42,6 +43,7 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
   const functionName = state.names.functionName;
   const live = await step("finding the live alias", () => findLiveAlias(deps, state, "promote"));
   const from: AliasView = live.alias;
+  refuseDuringCanary(from, "promote");
   const base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
   output.info(`Live uses ${describeLiveAlias(live)}, on version ${from.version}.`);
 

@@ -1,0 +1,258 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { aliasErrorsAlarmName } from "../../../config";
+import { ConcurrentChange, InvariantRefusal, OperationFailed, UsageError } from "../../errors";
+import { waitForLatest, type LatestCode } from "../../lambda/latest";
+import { publishLatest, readVersion } from "../../lambda/publish";
+import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
+import { readAlarm, type CanaryCounts } from "../canary/metrics";
+import { canaryChoices, canaryOf, canaryRecord, describeCanary, routingMatches, type CanaryRecord } from "../canary/record";
+import { DEFAULT_BAKE_MS, DEFAULT_MAX_ERRORS, DEFAULT_MIN_INVOCATIONS, formatDuration } from "../canary/settings";
+import { watchCanary } from "../canary/watch";
+import type { Confirm } from "../confirm";
+import type { ReleaseDeps } from "../deps";
+import { previousVersionOf, type AliasView, type Colour } from "../model";
+import { readReleaseState } from "../read-state";
+import { describeRouting, findLiveAlias, moveAlias, percentOf, type LiveAlias } from "../steps/alias";
+import { endCanary } from "./end-canary";
+import { describeLiveAlias, inStep } from "./shared";
+
+/**
+ * npm run promote -- --canary <percent>: promote, gradually. $LATEST is
+ * published and smoke-tested as promote does; then the live alias sends
+ * `percent` of its traffic to the new version (RoutingConfig, with
+ * RevisionId), recorded in its description; CloudWatch is watched until a
+ * verdict: errors roll back at once, enough invocations after the bake
+ * complete, too few leave the canary in place (exit 1) for a person.
+ * Everything is read fresh, so running it again after a crash resumes the
+ * canary recorded on the alias. npm run promote -- --complete finishes a
+ * canary by hand.
+ */
+
+export interface CanaryResult {
+  outcome: "completed" | "nothing-to-promote" | "no-canary" | "dry-run";
+  alias: string;
+  colour?: Colour;
+  fromVersion: string;
+  toVersion: string;
+  /** The canary's share of the traffic (0.25 for 25%). */
+  weight?: number;
+  counts?: CanaryCounts;
+  /** The live alias's description afterwards. */
+  description?: string;
+  plannedCalls?: string[];
+}
+
+export interface CanaryOptions {
+  yes?: boolean;
+  weight: number;
+  /** Given on the command line; else the defaults, or a resumed canary's recorded values. */
+  bakeMs?: number;
+  minInvocations?: number;
+  maxErrors?: number;
+}
+
+export type CanaryDeps = ReleaseDeps & { confirm: Confirm };
+
+type Base = Pick<CanaryResult, "alias" | "colour" | "fromVersion">;
+
+export async function promoteCanary(options: CanaryOptions, deps: CanaryDeps): Promise<CanaryResult> {
+  const cloudwatch = requireCloudWatch(deps);
+  const step = <T>(what: string, run: () => Promise<T>) => inStep("promote", what, run);
+  const state = await step("reading the release state", () => readReleaseState(deps));
+  const functionName = state.names.functionName;
+  const live = await step("finding the live alias", () => findLiveAlias(deps, state, "promote"));
+  const from = live.alias;
+  const base: Base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
+  const alarmName = deps.config.canary.alarm ? aliasErrorsAlarmName(functionName, from.name) : undefined;
+  deps.output.info(`Live uses ${describeLiveAlias(live)}, on ${describeRouting(from.version, from.weights ?? {})}.`);
+
+  const latest = await step("waiting for $LATEST", () => waitForLatest(deps, { functionName, current: state.latest }));
+  const recorded = canaryOf(from);
+  if (recorded) return resume(options, deps, { cloudwatch, live, base, record: recorded, latest, alarmName });
+  if (from.weights) {
+    throw new InvariantRefusal(
+      `Refusing to start a canary: the live alias ${from.name} already splits its traffic (${describeRouting(from.version, from.weights)}), ` +
+        "and its description records no canary, so somebody set that routing by hand. Clear it (aws lambda update-alias --routing-config AdditionalVersionWeights={}) or ask who set it.",
+    );
+  }
+
+  const current = await step(`reading version ${from.version}`, () => readVersion(deps, { functionName, version: from.version }));
+  if (current.codeSha256 === latest.codeSha256) {
+    deps.output.info(`Nothing to promote: alias ${from.name} is on version ${from.version}, which already has $LATEST's code (${latest.codeSha256}).`);
+    // A completed canary whose run stopped before its check left this alias unchecked: check it now (Invoke changes nothing).
+    await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
+      if (!(error instanceof SmokeTestFailed)) throw error;
+      const previous = previousVersionOf(from.description);
+      throw new OperationFailed(`${error.message} ${previous ? `npm run rollback moves the live alias back to version ${previous}.` : "Fix the code and deploy it, then promote again."}`);
+    });
+    return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
+  }
+
+  if (alarmName) {
+    const alarm = await step(`reading the alarm ${alarmName}`, () => readAlarm(cloudwatch, alarmName));
+    if (!alarm) {
+      throw new UsageError(`The configuration asks for the canary alarm (canary.alarm), but CloudWatch has no alarm ${alarmName}. Create it with npx cdktf deploy, or remove canary.alarm.`);
+    }
+    if (alarm.state === "ALARM") {
+      throw new InvariantRefusal(
+        `Refusing to start a canary: the live alias's alarm ${alarmName} is already in ALARM (${alarm.reason}), so the canary could not tell the new version's errors from the old one's. ` +
+          "Find out why (npm run status, the function's logs), then try again.",
+      );
+    }
+  }
+
+  const settings = {
+    weight: options.weight,
+    bakeMs: options.bakeMs ?? DEFAULT_BAKE_MS,
+    minInvocations: options.minInvocations ?? DEFAULT_MIN_INVOCATIONS,
+    maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS,
+  };
+  if (!deps.dryRun && !options.yes) {
+    const question =
+      `Publish ${functionName}'s $LATEST (code ${latest.codeSha256}) and send ${percentOf(settings.weight)} of the live alias ${from.name}'s traffic to it ` +
+      `(the rest stays on version ${from.version}) for ${formatDuration(settings.bakeMs)}, then complete or roll back by itself?`;
+    if (!(await deps.confirm(question))) throw new OperationFailed("No canary: not confirmed. Nothing was changed.");
+  }
+
+  const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
+  await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
+    if (!(error instanceof OperationFailed)) throw error;
+    throw new OperationFailed(`No canary: ${error.message} The live alias ${from.name} stays on version ${from.version}.`);
+  });
+
+  const record: CanaryRecord = { version: version.version, stableVersion: from.version, startedAt: deps.clock.now(), ...settings };
+  const description = canaryRecord(record);
+  const weights = { [version.version]: settings.weight };
+  const revisionId = await step(`splitting alias ${from.name}'s traffic`, () => moveAlias(deps, { alias: from, toVersion: from.version, description, weights }));
+  if (deps.dryRun) {
+    deps.output.info(
+      `Dry run: nothing was changed. A real run would make the ${deps.dryRun.calls.length} call(s) listed above, then watch CloudWatch for ${formatDuration(settings.bakeMs)} and complete or roll back.`,
+    );
+    return { ...base, outcome: "dry-run", toVersion: version.version, weight: settings.weight, description, plannedCalls: [...deps.dryRun.calls] };
+  }
+  deps.output.info(
+    `Canary started: alias ${from.name} sends ${percentOf(settings.weight)} of its traffic to version ${version.version} ("${version.description}"), the rest to version ${from.version}. ` +
+      `Watching for ${formatDuration(settings.bakeMs)}; it needs ${settings.minInvocations} invocation(s) of version ${version.version} for a verdict, and ${settings.maxErrors} error(s) roll it back. ` +
+      `If this run stops, ${canaryChoices()}`,
+  );
+  const split: AliasView = { ...from, revisionId: revisionId ?? "", description, weights };
+  return decide(deps, { cloudwatch, base, alias: split, record, alarmName });
+}
+
+/** A canary recorded on the alias: watch it again, with the given criteria if any, else the recorded ones. */
+async function resume(
+  options: CanaryOptions,
+  deps: CanaryDeps,
+  context: { cloudwatch: CloudWatchClient; live: LiveAlias; base: Base; record: CanaryRecord; latest: LatestCode; alarmName: string | undefined },
+): Promise<CanaryResult> {
+  const { live, latest } = context;
+  const alias = live.alias;
+  checkRouting(alias, context.record);
+  const canaryCode = await inStep("promote", `reading version ${context.record.version}`, () =>
+    readVersion(deps, { functionName: deps.config.function.name, version: context.record.version }),
+  );
+  if (canaryCode.codeSha256 !== latest.codeSha256) {
+    throw new InvariantRefusal(
+      `Refusing to start another canary: ${describeCanary(alias, context.record)}, and $LATEST has other code since (${latest.codeSha256}). ` +
+        `Finish that one first (npm run promote -- --complete, or npm run rollback), then run npm run promote -- --canary again.`,
+    );
+  }
+  if (options.weight !== context.record.weight) {
+    deps.output.warn(`The canary in progress keeps its ${percentOf(context.record.weight)} of the traffic (asked for ${percentOf(options.weight)}).`);
+  }
+  const record: CanaryRecord = {
+    ...context.record,
+    ...(options.bakeMs !== undefined ? { bakeMs: options.bakeMs } : {}),
+    ...(options.minInvocations !== undefined ? { minInvocations: options.minInvocations } : {}),
+    ...(options.maxErrors !== undefined ? { maxErrors: options.maxErrors } : {}),
+  };
+  deps.output.info(
+    `Resuming the canary recorded on alias ${alias.name}: version ${record.version} with ${percentOf(record.weight)} of the traffic since ${new Date(record.startedAt).toISOString()}, ` +
+      `bake ${formatDuration(record.bakeMs)}, needs ${record.minInvocations} invocation(s), rolls back at ${record.maxErrors} error(s).`,
+  );
+  if (deps.dryRun) {
+    deps.output.info("Dry run: nothing was changed. A real run would watch CloudWatch until the verdict, then complete or roll back.");
+    return { ...context.base, outcome: "dry-run", toVersion: record.version, weight: record.weight, description: alias.description, plannedCalls: [...deps.dryRun.calls] };
+  }
+  return decide(deps, { cloudwatch: context.cloudwatch, base: context.base, alias, record, alarmName: context.alarmName });
+}
+
+/** Watches to a verdict and acts on it: complete (exit 0), roll back (exit 1), or leave a quiet canary in place (exit 1). */
+async function decide(
+  deps: CanaryDeps,
+  context: { cloudwatch: CloudWatchClient; base: Base; alias: AliasView; record: CanaryRecord; alarmName: string | undefined },
+): Promise<CanaryResult> {
+  const { alias, record } = context;
+  const resumeHint = "The canary stays in place: run npm run promote -- --canary again to resume watching it.";
+  const watched = await inStep("promote", "watching the canary", () =>
+    watchCanary({ ...deps, cloudwatch: context.cloudwatch }, { alias, record, alarmName: context.alarmName }),
+  ).catch((error: unknown) => {
+    if (error instanceof OperationFailed) throw new OperationFailed(`${error.message.replace(/ run npm run promote again to continue\.$/, "")} ${resumeHint}`);
+    throw error;
+  });
+  const { verdict, counts } = watched;
+  switch (verdict.kind) {
+    case "complete": {
+      const ended = await endCanary(deps, { command: "promote", alias, record, outcome: "complete", note: `${percentOf(record.weight)}, ${counts.canary.invocations} invocations, ${counts.canary.errors} errors` });
+      deps.output.info(`Promoted by canary: ${verdict.reason}. Live alias ${alias.name} is now on version ${record.version} alone, was ${record.stableVersion}. npm run rollback moves it back.`);
+      return { ...context.base, outcome: "completed", toVersion: record.version, weight: record.weight, counts, description: ended.description };
+    }
+    case "roll-back": {
+      await endCanary(deps, { command: "promote", alias, record, outcome: "roll-back", note: `${counts.canary.errors} errors in ${counts.canary.invocations} invocations` });
+      throw new OperationFailed(
+        `Canary rolled back: ${verdict.reason}. Live alias ${alias.name} is on version ${record.stableVersion} alone again; version ${record.version} gets no traffic. ` +
+          "Fix the code, deploy it, and promote again.",
+      );
+    }
+    case "quiet":
+      throw new OperationFailed(
+        `Canary left in place, without a verdict: ${verdict.reason}. Alias ${alias.name} still sends ${percentOf(record.weight)} of its traffic to version ${record.version}. ` +
+          `Decide: npm run promote -- --complete finishes it, npm run rollback undoes it, or npm run promote -- --canary ${Math.round(record.weight * 100)} --bake ${formatDuration(record.bakeMs * 2)} watches it longer.`,
+      );
+  }
+}
+
+/**
+ * npm run promote -- --complete: finishes the canary recorded on the live
+ * alias without waiting for a verdict (a person's judgement, typically
+ * after a quiet canary): all traffic to the new version, once it answers.
+ */
+export async function completeCanary(options: { yes?: boolean }, deps: CanaryDeps): Promise<CanaryResult> {
+  const step = <T>(what: string, run: () => Promise<T>) => inStep("promote", what, run);
+  const state = await step("reading the release state", () => readReleaseState(deps));
+  const live = await step("finding the live alias", () => findLiveAlias(deps, state, "complete a canary on"));
+  const from = live.alias;
+  const base: Base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
+  const record = canaryOf(from);
+  if (!record) {
+    deps.output.info(`No canary in progress: the live alias ${from.name} is on ${describeRouting(from.version, from.weights ?? {})} and its description records no canary. Nothing to complete.`);
+    return { ...base, outcome: "no-canary", toVersion: from.version };
+  }
+  checkRouting(from, record);
+  deps.output.info(`Completing ${describeCanary(from, record)}.`);
+  if (!deps.dryRun && !options.yes) {
+    const question = `Move all of the live alias ${from.name}'s traffic to version ${record.version} (from ${describeRouting(from.version, from.weights ?? {})}), without waiting for a verdict?`;
+    if (!(await deps.confirm(question))) throw new OperationFailed("Canary not completed: not confirmed. Nothing was changed.");
+  }
+  const ended = await endCanary(deps, { command: "promote", alias: from, record, outcome: "complete", note: "completed by hand" });
+  if (deps.dryRun) {
+    deps.output.info(`Dry run: nothing was changed. A real run would make the ${deps.dryRun.calls.length} call(s) listed above.`);
+    return { ...base, outcome: "dry-run", toVersion: record.version, description: ended.description, plannedCalls: [...deps.dryRun.calls] };
+  }
+  deps.output.info(`Canary completed: live alias ${from.name} is now on version ${record.version} alone, was ${record.stableVersion}. npm run rollback moves it back.`);
+  return { ...base, outcome: "completed", toVersion: record.version, weight: record.weight, description: ended.description };
+}
+
+/** A canary whose routing is not what its record says was changed by someone else: act on nothing. */
+function checkRouting(alias: AliasView, record: CanaryRecord): void {
+  if (routingMatches(alias, record)) return;
+  throw new ConcurrentChange(
+    `The live alias ${alias.name} records a canary of version ${record.version} (${percentOf(record.weight)}, stable version ${record.stableVersion}), ` +
+      `but it is on ${describeRouting(alias.version, alias.weights ?? {})}: somebody changed it since. Nothing was changed. Check with npm run status and decide by hand.`,
+  );
+}
+
+function requireCloudWatch(deps: ReleaseDeps): CloudWatchClient {
+  if (!deps.cloudwatch) throw new UsageError("A canary reads CloudWatch, but no CloudWatch client was configured (AWS_REGION, AWS credentials).");
+  return deps.cloudwatch;
+}
