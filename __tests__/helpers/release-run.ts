@@ -30,6 +30,7 @@ export type CommandDeps = ReleaseDeps & { confirm: Confirm };
 export function releaseDeps(world: ReleaseWorld, extra: Partial<CommandDeps> = {}): CommandDeps {
   return {
     lambda: world.lambda,
+    cloudwatch: world.cloudwatch,
     smapi: world.smapi,
     config: world.config,
     output: world.output,
