@@ -183,22 +183,24 @@ async function decide(
   context: { cloudwatch: CloudWatchClient; base: Base; alias: AliasView; record: CanaryRecord; alarmName: string | undefined },
 ): Promise<CanaryResult> {
   const { alias, record } = context;
-  const resumeHint = "The canary stays in place: run npm run promote -- --canary again to resume watching it.";
-  const watched = await inStep("promote", "watching the canary", () =>
-    watchCanary({ ...deps, cloudwatch: context.cloudwatch }, { alias, record, alarmName: context.alarmName }),
-  ).catch((error: unknown) => {
-    if (error instanceof OperationFailed) throw new OperationFailed(`${error.message.replace(/ run npm run promote again to continue\.$/, "")} ${resumeHint}`);
+  // What to run again after a failed step: the canary stays recorded on the alias, so this resumes it.
+  const again = `promote -- --canary ${Math.round(record.weight * 100)}`;
+  const stays = (error: unknown): never => {
+    if (error instanceof OperationFailed && !(error instanceof SmokeTestFailed)) throw new OperationFailed(`${error.message} The canary stays in place until then.`);
     throw error;
-  });
+  };
+  const watched = await inStep(again, "watching the canary", () =>
+    watchCanary({ ...deps, cloudwatch: context.cloudwatch }, { alias, record, alarmName: context.alarmName }),
+  ).catch(stays);
   const { verdict, counts } = watched;
   switch (verdict.kind) {
     case "complete": {
-      const ended = await endCanary(deps, { command: "promote", alias, record, outcome: "complete", note: `${percentOf(record.weight)}, ${counts.canary.invocations} invocations, ${counts.canary.errors} errors` });
+      const ended = await endCanary(deps, { command: again, alias, record, outcome: "complete", note: `${percentOf(record.weight)}, ${counts.canary.invocations} invocations, ${counts.canary.errors} errors` });
       deps.output.info(`Promoted by canary: ${verdict.reason}. Live alias ${alias.name} is now on version ${record.version} alone, was ${record.stableVersion}. npm run rollback moves it back.`);
       return { ...context.base, outcome: "completed", toVersion: record.version, weight: record.weight, counts, description: ended.description };
     }
     case "roll-back": {
-      await endCanary(deps, { command: "promote", alias, record, outcome: "roll-back", note: `${counts.canary.errors} errors in ${counts.canary.invocations} invocations` });
+      await endCanary(deps, { command: again, alias, record, outcome: "roll-back", note: `${counts.canary.errors} errors in ${counts.canary.invocations} invocations` }).catch(stays);
       throw new OperationFailed(
         `Canary rolled back: ${verdict.reason}. Live alias ${alias.name} is on version ${record.stableVersion} alone again; version ${record.version} gets no traffic. ` +
           "Fix the code, deploy it, and promote again.",
@@ -234,7 +236,7 @@ export async function completeCanary(options: { yes?: boolean }, deps: CanaryDep
     const question = `Move all of the live alias ${from.name}'s traffic to version ${record.version} (from ${describeRouting(from.version, from.weights ?? {})}), without waiting for a verdict?`;
     if (!(await deps.confirm(question))) throw new OperationFailed("Canary not completed: not confirmed. Nothing was changed.");
   }
-  const ended = await endCanary(deps, { command: "promote", alias: from, record, outcome: "complete", note: "completed by hand" });
+  const ended = await endCanary(deps, { command: "promote -- --complete", alias: from, record, outcome: "complete", note: "completed by hand" });
   if (deps.dryRun) {
     deps.output.info(`Dry run: nothing was changed. A real run would make the ${deps.dryRun.calls.length} call(s) listed above.`);
     return { ...base, outcome: "dry-run", toVersion: record.version, description: ended.description, plannedCalls: [...deps.dryRun.calls] };
