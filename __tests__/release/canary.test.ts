@@ -205,6 +205,34 @@ describe("npm run promote -- --canary", () => {
   });
 });
 
+describe("promote --canary when someone else set the routing", () => {
+  it("--complete refuses a canary whose routing was changed after it began (exit 4), changing nothing", () => {
+    const clock = residentsClock({ everyMs: 25 * MINUTE });
+    return canaryWorld(clock, {}, async (world) => {
+      expect((await runCanary(world, clock, { weight: 0.25 })).code).toBe(ExitCode.Failed);
+      // Someone doubled the canary's share in the console; the record still says 25%.
+      const changed = world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
+      world.lambdaEmu.state.updateAlias(FUNCTION_NAME, "blue", { RoutingConfig: { AdditionalVersionWeights: { "2": 0.5 } } });
+      const { code, stderr } = await runRelease("promote", () => completeCanary({ yes: true }, deps(world, clock)));
+      expect(code).toBe(ExitCode.Conflict);
+      expect(stderr).toContain("records a canary of version 2 (25%, stable version 1), but it is on version 1 with 50% of its traffic on version 2: somebody changed it since");
+      expect(blue(world).additionalVersionWeights).toEqual({ "2": 0.5 });
+      expect(blue(world).description).toBe(changed.description);
+    });
+  });
+
+  it("refuses to start a canary on an alias that already splits its traffic without a canary record (exit 3)", () => {
+    const clock = residentsClock({ everyMs: 25 * MINUTE });
+    return canaryWorld(clock, { versions: 2 }, async (world) => {
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", { "2": 0.1 });
+      const { code, stderr } = await runCanary(world, clock);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toContain("already splits its traffic (version 1 with 10% of its traffic on version 2), and its description records no canary");
+      expect(mutatingOps(world)).toEqual([]);
+    });
+  });
+});
+
 describe("promote --canary with the live alias's CloudWatch alarm (canary.alarm)", () => {
   it("rolls back when the alarm goes to ALARM, even below the canary's own error limit", () => {
     const clock = residentsClock({ everyMs: 2 * MINUTE });
