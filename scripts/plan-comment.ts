@@ -15,7 +15,9 @@ export const HELP = `Usage: npm run plan:comment -- [options] <plan.json>...
 Posts the Terraform plans of a pull request as one comment, and updates that
 comment on later runs. Each <plan.json> is the output of
 \`terraform show -json <planfile>\`; its stack is the name of the directory it
-is in (cdktf.out/stacks/<stack>/plan.json).
+is in (cdktf.out/stacks/<stack>/plan.json). The cdk.tf.json next to it, when
+there is one, gives each resource's lifecycle.ignore_changes, so that drift in
+attributes the release scripts own is not reported.
 
 Options:
   --stack <name>=<path>  a plan with an explicit stack name (repeatable)

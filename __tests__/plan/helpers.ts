@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ignoreChangesOf } from "../../lib/plan/ignore-changes";
 import type { StackPlan } from "../../lib/plan/model";
 import { parsePlan } from "../../lib/plan/parse";
 
@@ -9,7 +10,9 @@ export type PlanJson = Record<string, unknown> & { resource_changes: RawChange[]
 export type RawChange = Record<string, unknown> & { address: string; type: string; name: string; change: Record<string, unknown> & { actions: string[] } };
 
 /** A committed fixture: the real `terraform show -json` output of a scenario in fixtures/regenerate.ts. */
-export function fixtureJson(name: "changes" | "refactor" | "unchanged"): PlanJson {
+export type FixtureName = "changes" | "refactor" | "unchanged" | "drift" | "numbers";
+
+export function fixtureJson(name: FixtureName): PlanJson {
   return JSON.parse(readFileSync(join(FIXTURES, name, "plan.json"), "utf8")) as PlanJson;
 }
 
@@ -17,8 +20,18 @@ export function fixturePath(name: string): string {
   return join(FIXTURES, name, "plan.json");
 }
 
-export function fixturePlan(name: "changes" | "refactor" | "unchanged", stack: string = name): StackPlan {
+export function fixturePlan(name: FixtureName, stack: string = name): StackPlan {
   return parsePlan(fixtureJson(name), stack);
+}
+
+/** The `drift` fixture's configuration (its cdk.tf.json), parsed. */
+export function driftConfigJson(): { resource: { terraform_data: Record<string, { input?: unknown; lifecycle?: { ignore_changes?: unknown } }> } } {
+  return JSON.parse(readFileSync(join(FIXTURES, "drift", "cdk.tf.json"), "utf8")) as ReturnType<typeof driftConfigJson>;
+}
+
+/** The `drift` fixture as plan:comment reads it: with the ignore rules of the configuration (or of `config`). */
+export function driftPlan(config: unknown = driftConfigJson()): StackPlan {
+  return parsePlan(fixtureJson("drift"), "example-skill", "drift", ignoreChangesOf(config));
 }
 
 export function changeAt(json: PlanJson, address: string): RawChange {

@@ -4,8 +4,13 @@
  * here: a part marked in `before_sensitive` or `after_sensitive` (which may be
  * `true` for a whole object or list) is never looked into, only compared, and
  * shows as `(sensitive)`; a part marked in `after_unknown` shows as
- * `(known after apply)`. Strings that secrets.ts knows to be secret are shown
- * as sensitive too, marked or not.
+ * `(known after apply)`. Values (strings, numbers, map keys) that secrets.ts
+ * knows to be secret are shown as sensitive too, marked or not.
+ *
+ * Plan values are untrusted and may nest arbitrarily deep (a list of a list
+ * of … ten thousand levels): the walk stops descending at MAX_DEPTH and says
+ * so, showing stops at MAX_SHOWN_DEPTH, and comparison is iterative, so no
+ * value can exhaust the call stack.
  */
 import { NO_SECRETS, type SecretTest } from "./secrets";
 
@@ -14,6 +19,12 @@ export const UNKNOWN = "(known after apply)";
 
 /** Long values (policy documents, zipped code hashes) are cut: the table is for reading. */
 export const MAX_VALUE_CHARS = 200;
+
+/** Attribute paths deeper than this are compared as a whole and reported at this depth. */
+export const MAX_DEPTH = 32;
+/** Values nested deeper than this are shown up to it, then as TOO_DEEP. */
+export const MAX_SHOWN_DEPTH = 16;
+export const TOO_DEEP = "(nested too deep to show)";
 
 export type PathSegment = string | number;
 
@@ -37,7 +48,12 @@ export function attributeChanges(change: ValuesWithMarks, isSecret: SecretTest =
   const out: Omit<AttributeChange, "forcesReplacement">[] = [];
   walk([], change.before, change.after, change.beforeSensitive, change.afterSensitive, change.afterUnknown, { isSecret, out });
   const replacePaths = change.replacePaths ?? [];
-  return out.map((entry) => ({ ...entry, forcesReplacement: replacePaths.some((forcing) => overlaps(forcing, entry.path)) }));
+  return out.map((entry) => ({
+    ...entry,
+    // A map key can be a secret too (a sensitive value reused as a key elsewhere).
+    path: entry.path.map((segment) => (typeof segment === "string" && isSecret(segment) ? SENSITIVE : segment)),
+    forcesReplacement: replacePaths.some((forcing) => overlaps(forcing, entry.path)),
+  }));
 }
 
 /** The top-level attribute names that change, in order, each once. */
@@ -67,6 +83,13 @@ function walk(
     out.push({ path, before: show(before, beforeSensitive, undefined, isSecret), after: UNKNOWN });
     return;
   }
+  if (path.length >= MAX_DEPTH) {
+    // Recursion ends here: below, the values are compared as a whole and shown depth-capped.
+    if (!deepEqual(before, after)) {
+      out.push({ path, before: show(before, beforeSensitive, undefined, isSecret), after: show(after, afterSensitive, afterUnknown, isSecret) });
+    }
+    return;
+  }
   if (isRecord(before) || isRecord(after)) {
     if ((isRecord(before) || isNull(before)) && (isRecord(after) || isNull(after))) {
       for (const key of unionKeys(before, after, afterUnknown)) {
@@ -90,20 +113,22 @@ function walk(
 
 /** A value as text, with its sensitive and unknown parts replaced, cut to MAX_VALUE_CHARS. */
 export function show(value: unknown, sensitive: unknown, unknown: unknown, isSecret: SecretTest = NO_SECRETS): string {
-  const text = showFull(value, sensitive, unknown, isSecret);
+  const text = showFull(value, sensitive, unknown, isSecret, 0);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} characters)` : text;
 }
 
-function showFull(value: unknown, sensitive: unknown, unknown: unknown, isSecret: SecretTest): string {
+function showFull(value: unknown, sensitive: unknown, unknown: unknown, isSecret: SecretTest, depth: number): string {
   if (sensitive === true) return isNull(value) ? "null" : SENSITIVE;
   if (unknown === true) return UNKNOWN;
-  if (typeof value === "string" && isSecret(value)) return SENSITIVE;
+  // Numbers too: a sensitive PIN or port reused in an unmarked attribute is the same secret as text.
+  if ((typeof value === "string" || typeof value === "number") && isSecret(String(value))) return SENSITIVE;
+  if ((Array.isArray(value) || isRecord(value)) && depth >= MAX_SHOWN_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) {
-    return `[${value.map((item, index) => showFull(item, field(sensitive, index), field(unknown, index), isSecret)).join(", ")}]`;
+    return `[${value.map((item, index) => showFull(item, field(sensitive, index), field(unknown, index), isSecret, depth + 1)).join(", ")}]`;
   }
   if (isRecord(value)) {
     const entries = unionKeys(value, undefined, unknown).map(
-      (key) => `${JSON.stringify(key)}: ${showFull(value[key], field(sensitive, key), field(unknown, key), isSecret)}`,
+      (key) => `${isSecret(key) ? SENSITIVE : JSON.stringify(key)}: ${showFull(value[key], field(sensitive, key), field(unknown, key), isSecret, depth + 1)}`,
     );
     return `{${entries.join(", ")}}`;
   }
@@ -155,14 +180,22 @@ function unionKeys(...containers: unknown[]): string[] {
   return [...keys];
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (isNull(a) || isNull(b)) return isNull(a) && isNull(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
+/** Structural equality, null equal to undefined; iterative, so that any depth is fine. */
+export function deepEqual(left: unknown, right: unknown): boolean {
+  const pending: [unknown, unknown][] = [[left, right]];
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [a, b] = pair;
+    if (isNull(a) || isNull(b)) {
+      if (!(isNull(a) && isNull(b))) return false;
+    } else if (Array.isArray(a) || Array.isArray(b)) {
+      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+      a.forEach((item, index) => pending.push([item, b[index]]));
+    } else if (isRecord(a) || isRecord(b)) {
+      if (!isRecord(a) || !isRecord(b)) return false;
+      for (const key of unionKeys(a, b)) pending.push([a[key], b[key]]);
+    } else if (a !== b) {
+      return false;
+    }
   }
-  if (isRecord(a) || isRecord(b)) {
-    if (!isRecord(a) || !isRecord(b)) return false;
-    return unionKeys(a, b).every((key) => deepEqual(a[key], b[key]));
-  }
-  return a === b;
+  return true;
 }

@@ -1,3 +1,5 @@
+import type { PathSegment } from "./diff";
+import type { IgnoreChanges } from "./ignore-changes";
 import type { SecretTest } from "./secrets";
 
 /**
@@ -59,6 +61,21 @@ export interface StackPlan {
   errored: boolean;
   /** Terraform deferred some changes to a later plan (`complete: false`). */
   incomplete: boolean;
+  /**
+   * Terraform's `relevant_attributes`: the attributes (of any resource) that
+   * the planned changes and conditions use. Drift there explains the plan.
+   */
+  relevantAttributes: readonly RelevantAttribute[];
+  /** The attribute names each resource sets in its configuration, by configuration address (`type.name`). */
+  configuredAttributes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `lifecycle.ignore_changes` per resource, from the synthesized configuration; undefined when it was not found. */
+  ignoreChanges?: IgnoreChanges;
   /** Whether a string is one of the plan's sensitive values (see secrets.ts). */
   isSecret: SecretTest;
+}
+
+export interface RelevantAttribute {
+  /** The resource instance's address, e.g. `aws_lambda_function.function`. */
+  resource: string;
+  attribute: readonly PathSegment[];
 }

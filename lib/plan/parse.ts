@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { UsageError } from "../errors";
 import { classifyActions } from "./classify";
+import { SYNTHESIZED_CONFIG, readIgnoreChanges, type IgnoreChanges } from "./ignore-changes";
 import type { OutputChange, ResourceChange, StackPlan } from "./model";
 import { collectAllStrings, collectMarkedStrings, secretTest } from "./secrets";
 
@@ -43,16 +45,28 @@ const planSchema = z.object({
   errored: z.boolean().optional(),
   complete: z.boolean().optional(),
   variables: z.record(z.string(), z.object({ value: z.unknown() }).partial()).optional(),
+  relevant_attributes: z.array(z.object({ resource: z.string(), attribute: z.array(pathSegment) })).optional(),
   configuration: z
-    .object({ root_module: z.object({ variables: z.record(z.string(), z.object({ sensitive: z.boolean().optional() })).optional() }).partial() })
+    .object({
+      root_module: z
+        .object({
+          variables: z.record(z.string(), z.object({ sensitive: z.boolean().optional() })),
+          resources: z.array(z.object({ address: z.string(), expressions: z.record(z.string(), z.unknown()).optional() })),
+        })
+        .partial(),
+    })
     .partial()
     .optional(),
 });
 
 type RawResourceChange = z.infer<typeof resourceChangeSchema>;
 
-/** Turns one `terraform show -json` document into the model; `source` names it in errors. */
-export function parsePlan(json: unknown, stack: string, source = stack): StackPlan {
+/**
+ * Turns one `terraform show -json` document into the model; `source` names it
+ * in errors. `ignoreChanges` comes from the configuration Terraform planned
+ * (see ignore-changes.ts): the plan JSON does not carry it.
+ */
+export function parsePlan(json: unknown, stack: string, source = stack, ignoreChanges?: IgnoreChanges): StackPlan {
   const parsed = planSchema.safeParse(json);
   if (!parsed.success) {
     // Paths and expectations only: zod's messages never quote the offending value.
@@ -89,6 +103,10 @@ export function parsePlan(json: unknown, stack: string, source = stack): StackPl
     changes,
     drift,
     outputs,
+    relevantAttributes: plan.relevant_attributes ?? [],
+    // Root module only: cdktf stacks have no modules. A resource found nowhere is treated as configuring everything (drift.ts).
+    configuredAttributes: new Map((plan.configuration?.root_module?.resources ?? []).map((resource) => [resource.address, new Set(Object.keys(resource.expressions ?? {}))])),
+    ...(ignoreChanges !== undefined && { ignoreChanges }),
     errored: plan.errored === true,
     incomplete: plan.complete === false,
     isSecret: secretTest(secrets),
@@ -117,7 +135,11 @@ function toResourceChange(raw: RawResourceChange): ResourceChange {
   };
 }
 
-/** Reads and parses a plan file; a file that is not JSON is a usage error, and its text is never quoted. */
+/**
+ * Reads and parses a plan file, with the ignore rules of the cdk.tf.json next
+ * to it (where cdktf and the workflow leave it); a file that is not JSON is a
+ * usage error, and its text is never quoted.
+ */
 export async function readPlanFile(path: string, stack: string): Promise<StackPlan> {
   let text: string;
   try {
@@ -131,5 +153,5 @@ export async function readPlanFile(path: string, stack: string): Promise<StackPl
   } catch {
     throw new UsageError(`${path} is not JSON: pass the output of \`terraform show -json <planfile>\`, not the plan file itself.`);
   }
-  return parsePlan(json, stack, path);
+  return parsePlan(json, stack, path, await readIgnoreChanges(join(dirname(path), SYNTHESIZED_CONFIG)));
 }

@@ -1,6 +1,7 @@
 import { COUNT_COLUMNS, countChanges, deletes, hasChanges, isImport, isMove, isNotable, reasonInWords, type ChangeCounts } from "./classify";
 import { dangerOf, type Danger } from "./danger";
 import { SENSITIVE, UNKNOWN, attributeChanges, changedAttributeNames, formatPath, show, type AttributeChange } from "./diff";
+import { driftThatMatters, type ShownDrift } from "./drift";
 import { NOTICE_SLOT, fit, type Part } from "./fit";
 import { code, listWithMore, plural } from "./format";
 import type { ChangeKind, OutputChange, ResourceChange, StackPlan } from "./model";
@@ -105,6 +106,10 @@ function warningList(plans: readonly StackPlan[]): string {
     for (const change of plan.changes) {
       if (deletes(change) || change.kind === "forget") warnings.push(`${code(plan.stack)} ${code(change.address)}: ${warningText(change)}`);
     }
+    for (const drift of driftThatMatters(plan).shown) {
+      const warning = driftWarning(drift);
+      if (warning !== undefined) warnings.push(`${code(plan.stack)} ${code(drift.change.address)}: ${warning}`);
+    }
   }
   if (warnings.length === 0) return "";
   const listed = warnings.slice(0, MAX_LISTED_WARNINGS).map((warning) => `- ${warning}`);
@@ -120,8 +125,31 @@ function warningText(change: ResourceChange): string {
   return `**replace** ${change.replaceOrder === "create-first" ? "(create the new one, then destroy the old)" : "(destroy, then create)"}${reason}${forcedBy}.`;
 }
 
+function driftWarning(drift: ShownDrift): string | undefined {
+  if (drift.deleted) return "**deleted outside Terraform**: applying this plan creates it again.";
+  if (drift.managed.length === 0) return undefined;
+  const them = drift.managed.length === 1 ? "it" : "them";
+  return `**changed outside Terraform** (${listWithMore(drift.managed.map(code), MAX_NAMES_PER_ROW)}): Terraform manages ${them}, so applying this plan sets ${them} back to the configuration. If the change should stay, put it in the configuration.`;
+}
+
+/** A quiet line saying what the drift section leaves out, so that nothing disappears without a trace. */
+function driftNote(plan: StackPlan, hidden: { ignored: number; unused: number }): string {
+  const notes: string[] = [];
+  const total = hidden.ignored + hidden.unused;
+  if (total > 0) {
+    notes.push(
+      `Not shown: ${plural(total, "attribute")} changed outside Terraform that ${total === 1 ? "is" : "are"} in <code>lifecycle.ignore_changes</code> (${hidden.ignored}: owned by the release scripts) or computed by the provider and used by nothing in this plan (${hidden.unused}).`,
+    );
+  }
+  if (plan.drift.length > 0 && plan.ignoreChanges === undefined) {
+    notes.push("No <code>cdk.tf.json</code> next to this plan, so <code>lifecycle.ignore_changes</code> could not be read: attributes that the release scripts own may show as drift.");
+  }
+  return notes.length > 0 ? `<sub>${notes.join(" ")}</sub>\n\n` : "";
+}
+
 function stackParts(plan: StackPlan): Part[] {
   const counts = countChanges(plan);
+  const drift = driftThatMatters(plan);
   const notable = plan.changes.filter(isNotable);
   const outputs = plan.outputs.filter((output) => output.kind !== "no-op");
   const withDetails = notable.filter((change) => ["create", "update", "replace"].includes(change.kind));
@@ -139,11 +167,12 @@ function stackParts(plan: StackPlan): Part[] {
     },
     {
       tier: TIERS.drift,
-      open: "#### Changed outside of Terraform\n\nTerraform found these differences while refreshing. The plan above already takes them into account.\n\n| Resource | Change | Attributes |\n| --- | --- | --- |\n",
+      open: "#### Changed outside of Terraform\n\nTerraform found these differences while refreshing. The plan above already takes them into account. Attributes in <code>lifecycle.ignore_changes</code> (owned by the release scripts) and computed ones that nothing in this plan uses are left out.\n\n| Resource | Change | Attributes |\n| --- | --- | --- |\n",
       close: "\n",
-      items: plan.drift.map((change) => `| ${code(change.address)} | ${driftText(change.kind)} | ${names(change, plan.isSecret)} |\n`),
+      items: drift.shown.map((shown) => `| ${code(shown.change.address)} | ${driftText(shown.change.kind)} | ${listWithMore(shown.attributes.map(code), MAX_NAMES_PER_ROW)} |\n`),
       omitted: (count) => `_${plural(count, "more resource")} changed outside of Terraform in ${stack} (comment size limit)._\n\n`,
     },
+    { fixed: driftNote(plan, drift.hidden) },
     {
       tier: TIERS.outputs,
       open: "#### Outputs\n\n| Output | Change | Before → after |\n| --- | --- | --- |\n",
@@ -204,10 +233,6 @@ function driftText(kind: ChangeKind): string {
   if (kind === "delete") return "deleted outside Terraform";
   if (kind === "update") return "changed outside Terraform";
   return KIND_TEXT[kind] || "no change";
-}
-
-function names(change: ResourceChange, isSecret: SecretTest): string {
-  return listWithMore(changedAttributeNames(attributeChanges(change, isSecret)).map(code), MAX_NAMES_PER_ROW);
 }
 
 function outputValues(output: OutputChange, isSecret: SecretTest): string {
