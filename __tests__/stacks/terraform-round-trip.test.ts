@@ -33,7 +33,7 @@ import { deepEqual } from "../../lib/plan/diff";
 import { ignoreChangesOf, isIgnored } from "../../lib/plan/ignore-changes";
 import { flip } from "../../lib/release/commands/flip";
 import { promote } from "../../lib/release/commands/promote";
-import { publishLatest } from "../../lib/release/steps/publish";
+import { publishLatest } from "../../lib/lambda/publish";
 import { makeZip } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { SkillStack } from "../../stacks/skill-stack";
