@@ -99,7 +99,7 @@ describe("npm run promote -- --canary", () => {
       const { code, stderr } = await runCanary(world, clock, { weight: 0.25 });
       expect(code).toBe(ExitCode.Failed);
       expect(stderr).toMatch(/Canary left in place, without a verdict: after 33m with 25% of the traffic, version 2 had only [0-4] invocation\(s\) \(0 error\(s\)\); a verdict needs at least 5/);
-      expect(stderr).toContain("npm run promote -- --complete finishes it, npm run rollback undoes it, or npm run promote -- --canary 25 --bake 1h watches it longer");
+      expect(stderr).toContain("npm run promote -- --complete finishes it, npm run rollback undoes it, or npm run promote -- --canary 25 --bake 1h watches it longer (from the same start)");
       const alias = blue(world);
       expect(alias.functionVersion).toBe("1");
       expect(alias.additionalVersionWeights).toEqual({ "2": 0.25 });
@@ -109,6 +109,12 @@ describe("npm run promote -- --canary", () => {
       expect(report.next).toContain("A canary is in progress on the live alias blue");
       expect(renderStatus(report)).toMatch(/Canary: alias blue sends 25% of its traffic to version 2, the rest to version 1/);
 
+      const dryRun = new DryRunPlan();
+      const planned = await runRelease("rollback", () => rollback({ yes: true }, deps(world, clock, { dryRun })));
+      expect(planned.code).toBe(ExitCode.Ok);
+      expect(dryRun.calls[0]).toMatch(/^move alias blue of BostonInfoSkill from version 1 with 25% of its traffic on version 2 to version 1, described "rolled-back-to=1 from-version=2 /);
+      expect(blue(world)).toEqual(alias);
+
       const { code: rolled, result } = await runRelease("rollback", () => rollback({ yes: true }, deps(world, clock)));
       expect(rolled).toBe(ExitCode.Ok);
       expect(result).toMatchObject({ outcome: "rolled-back", fromVersion: "1", toVersion: "1" });
@@ -116,6 +122,23 @@ describe("npm run promote -- --canary", () => {
       expect(blue(world).additionalVersionWeights).toBeUndefined();
       expect(canaryOf({ name: "blue", version: "1", revisionId: "", description: blue(world).description })).toBeUndefined();
       expect((await status(deps(world, clock))).canary).toBeUndefined();
+    });
+  });
+
+  it("a quiet canary watched longer (--bake, from the same start) completes once residents have asked enough", () => {
+    const clock = residentsClock({ everyMs: 25 * MINUTE });
+    return canaryWorld(clock, {}, async (world) => {
+      const started = clock.now();
+      expect((await runCanary(world, clock, { weight: 0.25 })).code).toBe(ExitCode.Failed);
+      clock.everyMs = 2 * MINUTE;
+      const { code, result, stderr } = await runCanary(world, clock, { weight: 0.25, bakeMs: 3 * BAKE });
+      expect(stderr).toBe("");
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "completed", toVersion: "2" });
+      expect(clock.now()).toBeGreaterThanOrEqual(started + 3 * BAKE + SETTLE_MS);
+      expect(clock.now()).toBeLessThan(started + 3 * BAKE + SETTLE_MS + 2 * MINUTE);
+      expect(world.output.text()).toContain("Resuming the canary recorded on alias blue: version 2 with 25% of the traffic since 2026-12-01T09:");
+      expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
     });
   });
 

@@ -6,7 +6,7 @@ import { publishLatest, readVersion } from "../../lambda/publish";
 import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
 import { readAlarm, type CanaryCounts } from "../canary/metrics";
 import { canaryChoices, canaryOf, canaryRecord, describeCanary, routingMatches, type CanaryRecord } from "../canary/record";
-import { DEFAULT_BAKE_MS, DEFAULT_MAX_ERRORS, DEFAULT_MIN_INVOCATIONS, formatDuration } from "../canary/settings";
+import { BAKE_LIMITS_MS, DEFAULT_BAKE_MS, DEFAULT_MAX_ERRORS, DEFAULT_MIN_INVOCATIONS, formatDuration } from "../canary/settings";
 import { watchCanary } from "../canary/watch";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
@@ -63,8 +63,10 @@ export async function promoteCanary(options: CanaryOptions, deps: CanaryDeps): P
   const live = await step("finding the live alias", () => findLiveAlias(deps, state, "promote"));
   const from = live.alias;
   const base: Base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
-  const alarmName = deps.config.canary.alarm ? aliasErrorsAlarmName(functionName, from.name) : undefined;
   deps.output.info(`Live uses ${describeLiveAlias(live)}, on ${describeRouting(from.version, from.weights ?? {})}.`);
+  // The skill stack makes alarms for the colour aliases only; a legacy production-N alias has none.
+  const alarmName = deps.config.canary.alarm && live.colour ? aliasErrorsAlarmName(functionName, from.name) : undefined;
+  if (deps.config.canary.alarm && !live.colour) deps.output.warn(`The legacy alias ${from.name} has no Errors alarm (the skill stack makes them for blue and green): the canary watches its metrics only.`);
 
   const latest = await step("waiting for $LATEST", () => waitForLatest(deps, { functionName, current: state.latest }));
   const recorded = canaryOf(from);
@@ -209,7 +211,7 @@ async function decide(
     case "quiet":
       throw new OperationFailed(
         `Canary left in place, without a verdict: ${verdict.reason}. Alias ${alias.name} still sends ${percentOf(record.weight)} of its traffic to version ${record.version}. ` +
-          `Decide: npm run promote -- --complete finishes it, npm run rollback undoes it, or npm run promote -- --canary ${Math.round(record.weight * 100)} --bake ${formatDuration(record.bakeMs * 2)} watches it longer.`,
+          `Decide: npm run promote -- --complete finishes it, npm run rollback undoes it, or npm run promote -- --canary ${Math.round(record.weight * 100)} --bake ${formatDuration(Math.min(record.bakeMs * 2, BAKE_LIMITS_MS.max))} watches it longer (from the same start).`,
       );
   }
 }
