@@ -11,7 +11,8 @@ import { DryRunPlan } from "../../lib/dry-run";
 import { previousVersionOf, rolledBackTo } from "../../lib/release/model";
 import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
-import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+import { capture, releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+import { main as promoteMain } from "../../scripts/promote";
 import { evenDraws, residentsClock, type ResidentsClock } from "../helpers/residents";
 
 const MINUTE = 60_000;
@@ -224,6 +225,29 @@ describe("npm run promote -- --canary", () => {
       expect(code).toBe(ExitCode.Conflict);
       expect(stderr).toContain("Alias blue was changed by someone else after it was read at version 1: it now points at version 1 with 10% of its traffic on version 2");
       expect(blue(world).additionalVersionWeights).toEqual({ "2": 0.1 });
+    });
+  });
+});
+
+describe("npm run promote -- --canary, through the script", () => {
+  it("parses the options, runs the canary and prints the result with --json; --complete then finds nothing to complete", () => {
+    const clock = residentsClock({ everyMs: 2 * MINUTE });
+    return canaryWorld(clock, {}, async (world) => {
+      // The wiring's output is the world's recorder: the --json document is its last json line.
+      const run = async (argv: string[]) => {
+        const code = await promoteMain(argv, { env: {}, stdout: capture(), stderr: capture() }, { wire: (_io, o) => deps(world, clock, o.dryRun ? { dryRun: new DryRunPlan() } : {}) });
+        const json = world.output.lines.filter((l) => l.kind === "json").pop();
+        return { code, stdout: json?.text ?? "" };
+      };
+      const started = clock.now();
+      const { code, stdout } = await run(["--canary", "50", "--bake", "45m", "--min-invocations", "8", "--yes", "--json"]);
+      expect(code).toBe(ExitCode.Ok);
+      expect(JSON.parse(stdout)).toMatchObject({ outcome: "completed", alias: "blue", fromVersion: "1", toVersion: "2", weight: 0.5 });
+      expect(clock.now()).toBeGreaterThanOrEqual(started + 45 * MINUTE + SETTLE_MS);
+      expect(JSON.parse(stdout).counts.canary.invocations).toBeGreaterThanOrEqual(8);
+      const again = await run(["--complete", "--yes", "--json"]);
+      expect(again.code).toBe(ExitCode.Ok);
+      expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "no-canary", toVersion: "2" });
     });
   });
 });

@@ -32,7 +32,7 @@ export async function watchCanary(deps: WatchDeps, options: { alias: AliasView; 
   const end = verdictAt(record);
   for (;;) {
     const now = deps.clock.now();
-    const current = await readAlias(deps.lambda, functionName, alias.name);
+    const current = await readAliasSettled(deps, alias);
     if (!current || current.revisionId !== alias.revisionId) {
       const where = current ? `it is now on ${describeRouting(current.version, current.weights ?? {})}${current.description ? ` (description "${current.description}")` : ""}` : "it cannot be read now";
       throw new ConcurrentChange(
@@ -49,6 +49,26 @@ export async function watchCanary(deps: WatchDeps, options: { alias: AliasView; 
     if (verdict.kind !== "watch") return { verdict, counts };
     await deps.clock.sleep(Math.max(1, Math.min(POLL_MS, end - now)));
   }
+}
+
+/** Re-reads that a different RevisionId gets before it counts as someone else's change. */
+const STALE_READ_RETRIES = 3;
+const STALE_READ_WAIT_MS = 2_000;
+
+/**
+ * The alias as Lambda has it now. Lambda's control plane is eventually
+ * consistent: a GetAlias right after an UpdateAlias may briefly answer with
+ * the alias as it was (AWS documents no bound; we assume seconds). So a
+ * RevisionId other than ours is read again a few times before it is taken
+ * for someone else's change, which ends the watch.
+ */
+async function readAliasSettled(deps: WatchDeps, alias: AliasView): Promise<AliasView | undefined> {
+  let current = await readAlias(deps.lambda, deps.config.function.name, alias.name);
+  for (let retry = 0; retry < STALE_READ_RETRIES && current?.revisionId !== alias.revisionId; retry++) {
+    await deps.clock.sleep(STALE_READ_WAIT_MS);
+    current = await readAlias(deps.lambda, deps.config.function.name, alias.name);
+  }
+  return current;
 }
 
 function progressLine(record: CanaryRecord, counts: CanaryCounts, alarm: AlarmView | undefined, now: number): string {
