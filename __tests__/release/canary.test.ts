@@ -74,6 +74,16 @@ describe("npm run promote -- --canary", () => {
     });
   });
 
+  it("a GetAlias that is briefly stale after the split is read again, not taken for someone else's change", () => {
+    const clock = residentsClock({ everyMs: 2 * MINUTE });
+    return canaryWorld(clock, { lambda: { staleAliasReads: 2 } }, async (world) => {
+      const { code, result, stderr } = await runCanary(world, clock);
+      expect(stderr).toBe("");
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "completed", toVersion: "2" });
+    });
+  });
+
   it("a version that passes the smoke test but fails under traffic is rolled back by itself, before the bake ends (exit 1)", () => {
     const clock = residentsClock({ everyMs: 2 * MINUTE });
     return canaryWorld(clock, { lambda: { invoke: failsUnderTraffic } }, async (world) => {
@@ -139,7 +149,9 @@ describe("npm run promote -- --canary", () => {
       expect(clock.now()).toBeGreaterThanOrEqual(started + 3 * BAKE + SETTLE_MS);
       expect(clock.now()).toBeLessThan(started + 3 * BAKE + SETTLE_MS + 2 * MINUTE);
       expect(world.output.text()).toContain("Resuming the canary recorded on alias blue: version 2 with 25% of the traffic since 2026-12-01T09:");
-      expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
+      // The resumed run's publish gave back version 2 ($LATEST unchanged): no version 3.
+      expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias", "PublishVersion", "UpdateAlias"]);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME).map((v) => v.version)).toEqual(["$LATEST", "1", "2"]);
     });
   });
 
@@ -173,9 +185,10 @@ describe("npm run promote -- --canary", () => {
       world.lambdaEmu.state.updateCode(FUNCTION_NAME, makeZip({ "lambda_function.py": "# newer\n" }));
       const second = await runCanary(world, clock, { weight: 0.25 });
       expect(second.code).toBe(ExitCode.Refused);
-      expect(second.stderr).toMatch(/Refusing to start another canary: a canary is in progress on the live alias blue.*Finish that one first/);
+      expect(second.stderr).toMatch(/Refusing to start another canary: a canary is in progress on the live alias blue.*\$LATEST has changed since \(it is version 3 now\)\. Finish that one first/);
       expect(blue(world)).toEqual(before);
-      expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias"]);
+      // As promote, it published first: version 3 stays published and unused.
+      expect(mutatingOps(world)).toEqual(["PublishVersion", "UpdateAlias", "PublishVersion"]);
     });
   });
 

@@ -2,9 +2,10 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { aliasErrorsAlarmName } from "../../../config";
 import { ConcurrentChange, InvariantRefusal, OperationFailed, UsageError } from "../../errors";
 import { waitForLatest, type LatestCode } from "../../lambda/latest";
-import { publishLatest, readVersion } from "../../lambda/publish";
+import { publishLatest } from "../../lambda/publish";
 import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
 import { readAlarm, type CanaryCounts } from "../canary/metrics";
+import { checkAlexaPermission } from "../steps/permission";
 import { canaryChoices, canaryOf, canaryRecord, describeCanary, routingMatches, type CanaryRecord } from "../canary/record";
 import { BAKE_LIMITS_MS, DEFAULT_BAKE_MS, DEFAULT_MAX_ERRORS, DEFAULT_MIN_INVOCATIONS, formatDuration } from "../canary/settings";
 import { watchCanary } from "../canary/watch";
@@ -68,6 +69,11 @@ export async function promoteCanary(options: CanaryOptions, deps: CanaryDeps): P
   const alarmName = deps.config.canary.alarm && live.colour ? aliasErrorsAlarmName(functionName, from.name) : undefined;
   if (deps.config.canary.alarm && !live.colour) deps.output.warn(`The legacy alias ${from.name} has no Errors alarm (the skill stack makes them for blue and green): the canary watches its metrics only.`);
 
+  // As promote: a live alias Alexa may not invoke is for cdktf deploy to fix first.
+  await step(`checking the Alexa permission of ${from.name}`, () =>
+    checkAlexaPermission(deps, { qualifier: from.name, why: `The live skill cannot be invoked through ${from.name}, so no canary starts or ends until the permission is back.` }),
+  );
+
   const latest = await step("waiting for $LATEST", () => waitForLatest(deps, { functionName, current: state.latest }));
   const recorded = canaryOf(from);
   if (recorded) return resume(options, deps, { cloudwatch, live, base, record: recorded, latest, alarmName });
@@ -76,18 +82,6 @@ export async function promoteCanary(options: CanaryOptions, deps: CanaryDeps): P
       `Refusing to start a canary: the live alias ${from.name} already splits its traffic (${describeRouting(from.version, from.weights)}), ` +
         "and its description records no canary, so somebody set that routing by hand. Clear it (aws lambda update-alias --routing-config AdditionalVersionWeights={}) or ask who set it.",
     );
-  }
-
-  const current = await step(`reading version ${from.version}`, () => readVersion(deps, { functionName, version: from.version }));
-  if (current.codeSha256 === latest.codeSha256) {
-    deps.output.info(`Nothing to promote: alias ${from.name} is on version ${from.version}, which already has $LATEST's code (${latest.codeSha256}).`);
-    // A completed canary whose run stopped before its check left this alias unchecked: check it now (Invoke changes nothing).
-    await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
-      if (!(error instanceof SmokeTestFailed)) throw error;
-      const previous = previousVersionOf(from.description);
-      throw new OperationFailed(`${error.message} ${previous ? `npm run rollback moves the live alias back to version ${previous}.` : "Fix the code and deploy it, then promote again."}`);
-    });
-    return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
   }
 
   if (alarmName) {
@@ -109,18 +103,30 @@ export async function promoteCanary(options: CanaryOptions, deps: CanaryDeps): P
     minInvocations: options.minInvocations ?? DEFAULT_MIN_INVOCATIONS,
     maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS,
   };
-  if (!deps.dryRun && !options.yes) {
-    const question =
-      `Publish ${functionName}'s $LATEST (code ${latest.codeSha256}) and send ${percentOf(settings.weight)} of the live alias ${from.name}'s traffic to it ` +
-      `(the rest stays on version ${from.version}) for ${formatDuration(settings.bakeMs)}, then complete or roll back by itself?`;
-    if (!(await deps.confirm(question))) throw new OperationFailed("No canary: not confirmed. Nothing was changed.");
-  }
-
+  // As promote: publish first (Lambda gives back the last version when neither code nor configuration changed), canary what is new.
   const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
+  if (version.version === from.version) {
+    deps.output.info(`Nothing to promote: Lambda gave back version ${version.version} for $LATEST (neither its code nor its configuration changed since), and alias ${from.name} is on it.`);
+    // A completed canary whose run stopped before its check left this alias unchecked: check it now (Invoke changes nothing).
+    await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
+      if (!(error instanceof SmokeTestFailed)) throw error;
+      const previous = previousVersionOf(from.description);
+      throw new OperationFailed(`${error.message} ${previous ? `npm run rollback moves the live alias back to version ${previous}.` : "Fix the code and deploy it, then promote again."}`);
+    });
+    return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
+  }
   await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
     if (!(error instanceof OperationFailed)) throw error;
     throw new OperationFailed(`No canary: ${error.message} The live alias ${from.name} stays on version ${from.version}.`);
   });
+  if (!deps.dryRun && !options.yes) {
+    const question =
+      `Send ${percentOf(settings.weight)} of the live alias ${from.name}'s traffic to version ${version.version} ("${version.description}", code ${version.codeSha256}) ` +
+      `(the rest stays on version ${from.version}) for ${formatDuration(settings.bakeMs)}, then complete or roll back by itself?`;
+    if (!(await deps.confirm(question))) {
+      throw new OperationFailed(`No canary: not confirmed. The live alias ${from.name} stays on version ${from.version}; version ${version.version} stays published and unused (the next promote gives it back).`);
+    }
+  }
 
   const record: CanaryRecord = { version: version.version, stableVersion: from.version, startedAt: deps.clock.now(), ...settings };
   const description = canaryRecord(record);
@@ -150,14 +156,15 @@ async function resume(
   const { live, latest } = context;
   const alias = live.alias;
   checkRouting(alias, context.record);
-  const canaryCode = await inStep("promote", `reading version ${context.record.version}`, () =>
-    readVersion(deps, { functionName: deps.config.function.name, version: context.record.version }),
-  );
-  if (canaryCode.codeSha256 !== latest.codeSha256) {
-    throw new InvariantRefusal(
-      `Refusing to start another canary: ${describeCanary(alias, context.record)}, and $LATEST has other code since (${latest.codeSha256}). ` +
-        `Finish that one first (npm run promote -- --complete, or npm run rollback), then run npm run promote -- --canary again.`,
-    );
+  // As promote: publishing gives back the canary's version when $LATEST (code and configuration) is unchanged since; anything else is newer.
+  if (!deps.dryRun) {
+    const published = await inStep("promote", "publishing $LATEST", () => publishLatest(deps, { names: { functionName: deps.config.function.name }, latest }));
+    if (published.version !== context.record.version) {
+      throw new InvariantRefusal(
+        `Refusing to start another canary: ${describeCanary(alias, context.record)}, and $LATEST has changed since (it is version ${published.version} now). ` +
+          `Finish that one first (npm run promote -- --complete, or npm run rollback), then run npm run promote -- --canary again.`,
+      );
+    }
   }
   if (options.weight !== context.record.weight) {
     deps.output.warn(`The canary in progress keeps its ${percentOf(context.record.weight)} of the traffic (asked for ${percentOf(options.weight)}).`);

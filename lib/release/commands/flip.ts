@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { InvariantRefusal, OperationFailed } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { aliasArn, candidateColour, describeTarget, refuseLiveColour, refuseWhileInReview, type Colour } from "../model";
+import { aliasArn, describeTarget, refuseLiveColour, refuseWhileInReview, requireCandidate, type Colour } from "../model";
 import { readAlias, readReleaseState, readStageManifest, type ObservedState } from "../read-state";
 import { refuseDuringCanary } from "../canary/record";
 import { moveAlias } from "../steps/alias";
@@ -61,7 +61,8 @@ async function toLatest(options: FlipOptions, deps: FlipDeps, state: ObservedSta
 async function toCandidate(options: FlipOptions, deps: FlipDeps, state: ObservedState): Promise<FlipResult> {
   const step = <T>(what: string, run: () => Promise<T>) => inStep("flip", what, run);
   const { names, output } = { names: state.names, output: deps.output };
-  const colour = candidateColour(state);
+  // Invariant 9: a colour any live endpoint uses is never the candidate; an unexpected live stage is refused.
+  const colour = requireCandidate(state, "flip");
   // Invariant 1, by construction and checked: the candidate is never the live colour.
   refuseLiveColour(state, colour, "flip");
   // A release on the candidate while live runs a canary would leave that canary's verdict to nobody.
