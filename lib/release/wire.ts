@@ -1,5 +1,6 @@
 import { loadEnvironment } from "../../config";
 import { checkAwsEndpointOverrides, type AwsClientOptions } from "../aws/client-config";
+import { createCloudWatchClient } from "../aws/cloudwatch-client";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
@@ -28,6 +29,7 @@ export function releaseDepsFromEnv(
   return {
     config,
     lambda: createLambdaClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
+    cloudwatch: createCloudWatchClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
     smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ ...options.clients?.smapi, onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,

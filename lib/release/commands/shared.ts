@@ -35,7 +35,7 @@ export function describeLiveAlias(live: LiveAlias): string {
 /**
  * Invariant 5, after the move: the alias itself must answer. If it does
  * not (or cannot be checked), the alias goes back to where it was, with its
- * old description, on the condition that nobody moved it meanwhile.
+ * old description and routing, on the condition that nobody moved it meanwhile.
  * Under --dry-run the check is only listed.
  */
 export async function checkAfterMove(
@@ -50,7 +50,7 @@ export async function checkAfterMove(
     const why = error instanceof Error ? error.message : String(error);
     deps.output.warn(`Alias ${after.name} failed its check after the move (${why}); moving it back to version ${before.version}.`);
     try {
-      await moveAlias(deps, { alias: after, toVersion: before.version, description: before.description });
+      await moveAlias(deps, { alias: after, toVersion: before.version, description: before.description, ...(before.weights ? { weights: before.weights } : {}) });
     } catch (undoError) {
       const undo = undoError instanceof Error ? undoError.message : String(undoError);
       const message = `Alias ${after.name} was moved to version ${after.version}, but then: ${why} Moving it back to version ${before.version} failed: ${undo}`;
