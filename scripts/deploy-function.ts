@@ -4,7 +4,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { loadEnvironment, overrideNotices } from "../config";
 import { createLambdaClient } from "../lib/aws/lambda-client";
 import { createS3Client } from "../lib/aws/s3-client";
-import type { AwsClientOptions } from "../lib/aws/client-config";
+import { checkAwsEndpointOverrides, type AwsClientOptions } from "../lib/aws/client-config";
 import { parseArguments, parseSeconds, runCommand, runMain, STANDARD_OPTIONS, type CommandIO } from "../lib/cli";
 import { systemClock, type Clock } from "../lib/clock";
 import { commitResolver, type ResolveCommit } from "../lib/lambda/commit";
@@ -134,11 +134,13 @@ export async function main(
       return;
     }
     const config = loadEnvironment({ env: io.env });
+    checkAwsEndpointOverrides(io.env);
     const output = commandOutput(io, { json: args.json, env: io.env });
     for (const notice of overrideNotices({ env: io.env })) output.warn(notice);
     const region = config.region;
     const bucket = packageBucket(args, io.env);
-    const lambda = (io.lambdaClient ?? createLambdaClient)({ region });
+    const onRetry = (message: string) => output.progress(message);
+    const lambda = (io.lambdaClient ?? createLambdaClient)({ region, onRetry });
     let s3: S3Client | undefined;
     try {
       const result = await deployFunction(
@@ -153,7 +155,7 @@ export async function main(
         },
         {
           lambda,
-          s3: () => (s3 ??= (io.s3Client ?? createS3Client)({ region })),
+          s3: () => (s3 ??= (io.s3Client ?? createS3Client)({ region, onRetry })),
           output,
           clock: io.clock ?? systemClock,
           resolveCommit: io.resolveCommit ?? commitResolver(io.env, args.source.kind === "source" ? args.source.dir : dirname(args.source.file)),

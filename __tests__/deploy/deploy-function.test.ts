@@ -184,6 +184,39 @@ describe("deploying a package", () => {
   });
 });
 
+describe("packages that would not run, refused before upload (exit 2, nothing sent)", () => {
+  const zipWith = async (files: Record<string, string>): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), "deploy-function-bad-"));
+    open.push({ close: () => rm(dir, { recursive: true, force: true }) });
+    const file = join(dir, "package.zip");
+    await writeFile(file, makeZip(files));
+    return file;
+  };
+
+  test.each([
+    ["../", { "lambda_function.py": "def lambda_handler(e, c):\n    return {}\n", "../outside.py": "x = 1\n" }, '"../outside.py"'],
+    ["an absolute path", { "lambda_function.py": "def lambda_handler(e, c):\n    return {}\n", "/etc/cron.d/job": "x\n" }, '"/etc/cron.d/job"'],
+    ["a nested ..", { "lambda_function.py": "def lambda_handler(e, c):\n    return {}\n", "lib/../../x.py": "x\n" }, '"lib/../../x.py"'],
+  ])("a zip with an entry that escapes its directory (%s), naming it", async (_what, files, named) => {
+    const { emu, run } = await harness();
+    const { code, stderr } = await run(["--zip", await zipWith(files)]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("has entries that point outside the directory it unpacks into");
+    expect(stderr).toContain(named);
+    expect(emu.calls.operations()).toEqual([]);
+  });
+
+  test("a package without the handler's file at its root, naming the handler and where the file is", async () => {
+    const { emu, run } = await harness();
+    const { code, stderr } = await run(["--zip", await zipWith({ "voiceapp311/lambda_function.py": "def lambda_handler(e, c):\n    return {}\n" })]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("has no lambda_function.py at its root, which the function's handler lambda_function.lambda_handler (python3.12) imports");
+    expect(stderr).toContain("It has voiceapp311/lambda_function.py: zip the contents of that directory");
+    expect(emu.calls.mutating()).toEqual([]);
+    expect(latestSha(emu)).not.toBe(undefined);
+  });
+});
+
 describe("through S3", () => {
   test("--s3-bucket: stages the package under a content-addressed key with its SHA-256, then updates from S3", async () => {
     const { emu, s3emu, run } = await harness();

@@ -4,6 +4,7 @@ import { flip } from "../../lib/release/commands/flip";
 import { promote } from "../../lib/release/commands/promote";
 import { rollback } from "../../lib/release/commands/rollback";
 import { quickClock, releaseDeps, runRelease } from "../helpers/release-run";
+import { UNTYPED_FAILURE } from "./as-process";
 import { operatorClients, type OperatorClients } from "./fault-matrix";
 import { invariantViolations, worldState } from "./world-probe";
 
@@ -104,7 +105,7 @@ async function round(random: () => number): Promise<string[]> {
       );
       if (process.env.PROOF_VERBOSE) process.stderr.write(`${results.map((r) => `${r.op.name}+${r.delay}ms→${r.code}${r.move ? `(${r.move.fromVersion}→${r.move.toVersion})` : ""}`).join(" ")}\n`);
       for (const r of results) {
-        if (/unexpected failure|\n\s+at /.test(r.stderr)) problems.push(`${r.op.name} failed without a typed error: ${r.stderr}`);
+        if (UNTYPED_FAILURE.test(r.stderr)) problems.push(`${r.op.name} failed without a typed error: ${r.stderr}`);
         if (![0, 3, 4].includes(r.code)) problems.push(`${r.op.name} (start +${r.delay} ms) exited ${r.code}: ${r.stderr.trim()}`);
       }
       // At most one winner per race: two moves of one alias from the same version cannot both have happened.

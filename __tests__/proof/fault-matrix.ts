@@ -3,6 +3,7 @@ import type { FaultContext } from "../../lib/emulators/faults";
 import { startReleaseWorld, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { ResilientApiClient } from "../../lib/smapi/api-client";
 import { createSmapiClient, type SmapiClient } from "../../lib/smapi/client";
+import { UNTYPED_FAILURE } from "./as-process";
 import type { ProofCommand } from "./commands";
 import { invariantViolations, worldState, type WorldState } from "./world-probe";
 
@@ -214,7 +215,7 @@ export async function runCell(baseline: Baseline, call: CallSite, fault: Fault):
     } finally {
       disarm();
     }
-    if (/unexpected failure|\n\s+at /.test(first.stderr)) problems.push(`the faulted run failed without a typed error: ${first.stderr}`);
+    if (UNTYPED_FAILURE.test(first.stderr)) problems.push(`the faulted run failed without a typed error: ${first.stderr}`);
     // Nobody else acts in these worlds: a conflict would blame a concurrent operator for our own retried call.
     if (first.code === 4) problems.push(`the faulted run reported a concurrent change that nobody made: ${first.stderr.trim()}`);
     const options = { liveAliasUntouched: command.liveAliasUntouched ?? false };

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import { main as submit } from "../../scripts/submit";
 import { FakeGitHub } from "../plan/fake-github";
 import { fixturePath } from "../plan/helpers";
 import { runScript } from "../helpers/release-run";
-import { asProcess, type Main } from "./as-process";
+import { asProcess, UNTYPED_FAILURE, type Main } from "./as-process";
 import { MINTED_TOKEN_PREFIX, SECRET_SENTINELS, sentinelsIn } from "./sentinels";
 
 /**
@@ -55,7 +56,7 @@ async function sentinelWorld(): Promise<ReleaseWorld> {
     lambda: { hostile: true },
     smapi: {
       hostile: true,
-      lwa: { clientSecret: SECRET_SENTINELS.ASK_LWA_CLIENT_SECRET, refreshToken: SECRET_SENTINELS.ASK_REFRESH_TOKEN, accessTokenPrefix: MINTED_TOKEN_PREFIX },
+      lwa: { clientSecret: SECRET_SENTINELS.ASK_LWA_CLIENT_SECRET, refreshToken: SECRET_SENTINELS.ASK_REFRESH_TOKEN, mint: { accessToken: () => `${MINTED_TOKEN_PREFIX}${randomBytes(12).toString("hex")}` } },
     },
   });
   Object.assign(world.env, {
@@ -72,9 +73,9 @@ async function sentinelWorld(): Promise<ReleaseWorld> {
 /** Where a sentinel may legitimately travel: the authentication exchange itself, and nowhere else. */
 function leaksInRequest(service: "lambda" | "smapi", request: RawRequest): string[] {
   const { authorization, "x-amz-security-token": sessionToken, ...otherHeaders } = request.headers;
-  const isTokenExchange = service === "smapi" && /\/auth\/o2\/token$/i.test(request.path.split("?")[0] ?? "");
+  const isTokenExchange = service === "smapi" && /\/auth\/o2\/token$/i.test(request.url.split("?")[0] ?? "");
   const leaks: string[] = [];
-  const where = `${service} ${request.method} ${request.path}`;
+  const where = `${service} ${request.method} ${request.url}`;
   if (!isTokenExchange) leaks.push(...sentinelsIn(request.body).map((s) => `${s} in the body of ${where}`));
   leaks.push(...sentinelsIn(JSON.stringify(otherHeaders)).map((s) => `${s} in a header of ${where}`));
   const auth = String(authorization ?? "");
@@ -117,6 +118,7 @@ describe("secret hygiene", () => {
       codes[step.name] = code;
       leaks.push(...sentinelsIn(stdout).map((s) => `${s} on the standard output of ${step.name}`));
       leaks.push(...sentinelsIn(stderr).map((s) => `${s} on the standard error of ${step.name}: ${stderr}`));
+      if (UNTYPED_FAILURE.test(stdout + stderr)) leaks.push(`${step.name} failed without a typed error: ${stderr}`);
       step.after?.(world);
     }
     leaks.push(...world.lambdaEmu.requests.flatMap((r) => leaksInRequest("lambda", r)));

@@ -15,9 +15,9 @@ import { needsS3Upload } from "../package";
 import { versionDescription, type ResolveCommit } from "../lambda/commit";
 import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
 import { isSettled, latestOf, updateStatus, waitUntilSettled } from "../lambda/latest";
-import { formatBytes, loadPackage, type DeploymentPackage, type PackageSource } from "./package-input";
+import { checkHandlerInPackage, formatBytes, loadPackage, type DeploymentPackage, type PackageSource } from "./package-input";
 import { publishLatest } from "../lambda/publish";
-import { translateAwsError } from "./aws-errors";
+import { translateAwsError } from "../aws/errors";
 import { uploadCalls, uploadCode, type PlannedCall } from "./upload";
 import { planUpload, type PackageBucket, type UploadPlan } from "./upload-plan";
 
@@ -82,6 +82,8 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
 
   const current = await settledLatest(ref, options, deps);
   output.info(`${fn} in ${options.region}: $LATEST has SHA-256 ${current.CodeSha256 ?? "(none)"}, last update ${updateStatus(current)}`);
+  // The function's own handler and runtime, as Lambda has them: the package must hold that file (invariant 8).
+  checkHandlerInPackage(pkg, current.Handler, current.Runtime);
 
   const planned: PlannedCall[] = [];
   // After a failed update the reported hash proves nothing about the code that runs: upload again.

@@ -5,7 +5,7 @@
  */
 import { PreconditionFailedException, ResourceConflictException, UpdateFunctionCodeCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { awsCall } from "./aws-errors";
+import { awsCall } from "../aws/errors";
 import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
 import type { DeploymentPackage } from "./package-input";
 import type { UploadPlan } from "./upload-plan";

@@ -22,7 +22,8 @@ export type ConnectionFault = "hang" | "drop" | "drop-after";
 /** A request as it arrived, headers and body included: what the secret-hygiene proof searches for leaks. */
 export interface RawRequest {
   method: string;
-  path: string;
+  /** Path and query, as sent. */
+  url: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }

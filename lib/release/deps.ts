@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { EnvironmentConfig } from "../../config";
 import type { Clock } from "../clock";
@@ -11,6 +12,8 @@ import type { DryRunPlan } from "../dry-run";
  */
 export interface ReleaseDeps {
   lambda: LambdaClient;
+  /** For the canary's metrics and alarm (npm run promote -- --canary, status); the commands that need it say so when it is missing. */
+  cloudwatch?: CloudWatchClient;
   smapi: SmapiClient;
   config: EnvironmentConfig;
   output: Output;

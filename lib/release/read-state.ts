@@ -50,7 +50,14 @@ export async function readFunction(lambda: LambdaClient, config: EnvironmentConf
 export async function readAlias(lambda: LambdaClient, functionName: string, name: string): Promise<AliasView | undefined> {
   try {
     const alias = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: name }));
-    return { name, version: alias.FunctionVersion ?? "", revisionId: alias.RevisionId ?? "", description: alias.Description ?? "" };
+    const weights = alias.RoutingConfig?.AdditionalVersionWeights;
+    return {
+      name,
+      version: alias.FunctionVersion ?? "",
+      revisionId: alias.RevisionId ?? "",
+      description: alias.Description ?? "",
+      ...(weights && Object.keys(weights).length > 0 ? { weights } : {}),
+    };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;

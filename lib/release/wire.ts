@@ -1,9 +1,11 @@
 import { loadEnvironment } from "../../config";
+import { checkAwsEndpointOverrides, type AwsClientOptions } from "../aws/client-config";
+import { createCloudWatchClient } from "../aws/cloudwatch-client";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
 import { commandOutput } from "../output";
-import { ResilientApiClient } from "../smapi/api-client";
+import { ResilientApiClient, type ResilientApiClientOptions } from "../smapi/api-client";
 import { createSmapiClient } from "../smapi/client";
 import type { CommandIO } from "../cli";
 import { type ReleaseDeps } from "./deps";
@@ -15,15 +17,20 @@ import { DryRunPlan } from "../dry-run";
  * redacts the credentials, and the system clock. Configuration and
  * credentials are checked before any call is made.
  */
-export function releaseDepsFromEnv(io: CommandIO, options: { dryRun: boolean; json?: boolean }): ReleaseDeps {
+export function releaseDepsFromEnv(
+  io: CommandIO,
+  options: { dryRun: boolean; json?: boolean; clients?: { aws?: Partial<AwsClientOptions>; smapi?: ResilientApiClientOptions } },
+): ReleaseDeps {
   const config = loadEnvironment({ env: io.env });
+  checkAwsEndpointOverrides(io.env);
   const credentials = readAskCredentials(io.env);
   const endpoints = readSmapiEndpoints(io.env);
   const output = commandOutput(io, { json: options.json ?? false, secrets: secretValues(credentials), env: io.env });
   return {
     config,
-    lambda: createLambdaClient({ region: config.region }),
-    smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ onRetry: (m) => output.progress(m) }) }),
+    lambda: createLambdaClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
+    cloudwatch: createCloudWatchClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
+    smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ ...options.clients?.smapi, onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,
     resolveCommit: skillCommitResolver(io.env),

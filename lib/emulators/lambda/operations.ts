@@ -358,11 +358,15 @@ async function invoke(req: ParsedRequest, ctx: OperationContext): Promise<Reply>
     },
     ran.settings.runtime,
   );
+  const record = (error: boolean) =>
+    ctx.state.recordInvocation({ functionName: ref.name, qualifier: ref.qualifier, executedVersion: ran.version, error });
   if (invocationType === "Event") {
-    run.catch(() => {}); // asynchronous invocations report nothing to the caller
+    // Asynchronous invocations report nothing to the caller, but count in the metrics.
+    run.then((outcome) => record(outcome.functionError !== undefined), () => record(true));
     return { status: 202 };
   }
   const outcome = await run;
+  record(outcome.functionError !== undefined);
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "x-amz-executed-version": ran.version,

@@ -58,7 +58,7 @@ export function lambdaRequestHandler(deps: ServerDeps): RequestHandler {
     const query = Object.fromEntries(url.searchParams);
     const found = match(deps.routes, method, segments);
     const body = await readBody(req);
-    const request: RawRequest = { method, path: url.pathname + url.search, headers: { ...req.headers }, body: body.toString("utf8") };
+    const request: RawRequest = { method, url: req.url ?? "/", headers: { ...req.headers }, body: body.toString("utf8") };
     deps.requests.push(request);
     const parsed: ParsedRequest = {
       method,

@@ -74,6 +74,22 @@ export interface AliasRecord {
   revisionId: string;
 }
 
+/**
+ * One invocation, as CloudWatch's AWS/Lambda metrics count it: by function,
+ * by the qualifier it was addressed with (the `Resource` dimension:
+ * `<function>:<alias>`), and by the version that ran (`ExecutedVersion`).
+ */
+export interface InvocationRecord {
+  functionName: string;
+  /** As addressed: undefined (unqualified), `$LATEST`, a version or an alias. */
+  qualifier: string | undefined;
+  executedVersion: string;
+  /** A function error (unhandled exception or timeout): what the `Errors` metric counts. */
+  error: boolean;
+  /** Epoch milliseconds, on the emulator's clock. */
+  at: number;
+}
+
 export interface UpdateFailure {
   reason: string;
   reasonCode: string;
@@ -132,6 +148,7 @@ export function lambdaTimestamp(ms: number): string {
 
 export class LambdaState {
   private readonly functions = new Map<string, FunctionRecord>();
+  private readonly invocationLog: InvocationRecord[] = [];
   /** By function and alias: what stale GetAlias reads still return, and how many more of them will. */
   private readonly staleAliases = new Map<string, { previous: AliasRecord; readsLeft: number }>();
 
@@ -464,6 +481,23 @@ export class LambdaState {
       draw -= weight;
     }
     return alias.functionVersion;
+  }
+
+  // --- invocations --------------------------------------------------------
+
+  /** Logs an invocation that ran (DryRun invocations do not run, and are not counted). */
+  recordInvocation(record: Omit<InvocationRecord, "at">): void {
+    this.invocationLog.push({ ...record, at: this.options.now() });
+  }
+
+  /** Every invocation that ran, in order: what the CloudWatch emulator computes metrics from. */
+  invocations(): readonly InvocationRecord[] {
+    return this.invocationLog;
+  }
+
+  /** The emulator's clock. */
+  now(): number {
+    return this.options.now();
   }
 
   // --- permissions --------------------------------------------------------

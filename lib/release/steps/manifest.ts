@@ -1,5 +1,5 @@
 import type { v1 } from "ask-smapi-model";
-import { ConcurrentChange, OperationFailed } from "../../errors";
+import { ConcurrentChange, OperationFailed, PipelineError, rephrased } from "../../errors";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
 import {
   readManifestUpdateStatus, sameETag, waitForManifestUpdate, type ManifestUpdateStatus, type OurManifestUpdate, type SmapiProblem,
@@ -106,9 +106,9 @@ async function put(deps: EndpointDeps, skillId: string, desired: v1.skill.Manife
     if (status === 400 && refused.some((m) => MISSING_TRIGGER.test(m))) throw missingTrigger(deps, uri, refused);
     throw explainSmapiError(error, { action: "updating the development manifest", skillId });
   }
-  const update = await waitForUpdate(deps, skillId, ours, timeoutMs);
+  const update = await afterAccepted(uri, () => waitForUpdate(deps, skillId, ours, timeoutMs));
   if (update.status === "FAILED") throw updateFailed(deps, uri, update.errors);
-  const now = await readApplied(deps, skillId, ours, timeoutMs);
+  const now = await afterAccepted(uri, () => readApplied(deps, skillId, ours, timeoutMs));
   if (!allAt(now.manifest, uri)) {
     throw new ConcurrentChange(
       `The development manifest was updated to ${uri}, but it no longer points there: somebody else changed it right after. ` +
@@ -116,6 +116,23 @@ async function put(deps: EndpointDeps, skillId: string, desired: v1.skill.Manife
     );
   }
   return { development: now.manifest, warnings: update.warnings };
+}
+
+/**
+ * Once SMAPI has accepted the update, a failure to read its outcome must not
+ * read as "nothing changed": say where development now points, and that a
+ * re-run continues (it finds the endpoint already there).
+ */
+async function afterAccepted<T>(uri: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof PipelineError) || error instanceof ConcurrentChange) throw error;
+    const message =
+      `SMAPI accepted the development manifest update, so the development endpoint now points at ${uri} (or will once Amazon has applied it), ` +
+      `but then: ${error.message} Run the command again: it continues from there.`;
+    throw rephrased(error, message);
+  }
 }
 
 /** After a 412 or 409: our own earlier attempt may have landed, or somebody else's update did. */
