@@ -125,8 +125,8 @@ const CASES: Case[] = [
   { name: "env: SKILL_ID of a skill that does not exist", main: status, argv: () => [], env: { SKILL_ID: "amzn1.ask.skill.00000000-0000-4000-8000-00000000abcd" }, exit: 2, message: /amzn1\.ask\.skill\.00000000-0000-4000-8000-00000000abcd[\s\S]*(SKILL_ID|vendor)/ },
 
   // --- credentials as Amazon judges them ---
-  { name: "remote: revoked refresh token", main: flip, argv: flipYes(), setup: (w) => w.smapiEmu.lwa.revokeRefreshToken(), exit: 2, message: /refused the refresh token[\s\S]*Mint a new one/ },
-  { name: "remote: expired refresh token", main: deployModelQuick, argv: () => ["--skill-package", FIXTURE_PACKAGE], setup: (w) => w.smapiEmu.lwa.expireRefreshToken(), exit: 2, message: /refused the refresh token[\s\S]*Mint a new one/ },
+  { name: "remote: revoked refresh token", main: flip, argv: flipYes(), setup: (w) => w.smapiEmu.lwa.revokeRefreshToken(), exit: 2, message: /refused the refresh token[\s\S]*npm run setup:credentials -- --overwrite/ },
+  { name: "remote: expired refresh token", main: deployModelQuick, argv: () => ["--skill-package", FIXTURE_PACKAGE], setup: (w) => w.smapiEmu.lwa.expireRefreshToken(), exit: 2, message: /refused the refresh token[\s\S]*npm run setup:credentials -- --overwrite/ },
   { name: "remote: wrong client secret", main: promote, argv: flipYes(), env: { ASK_LWA_CLIENT_SECRET: "not-the-secret-of-this-profile" }, exit: 2, message: /refused the client ID or secret[\s\S]*check ASK_LWA_CLIENT_ID and ASK_LWA_CLIENT_SECRET/ },
   { name: "remote: expired access token (ASK_ACCESS_TOKEN alone)", main: status, argv: () => [], env: { ASK_LWA_CLIENT_ID: undefined, ASK_LWA_CLIENT_SECRET: undefined, ASK_REFRESH_TOKEN: undefined, ASK_ACCESS_TOKEN: "Atza|expired-long-ago" }, exit: 2, message: /refused the access token[\s\S]*401[\s\S]*Set fresh LWA credentials/ },
 
