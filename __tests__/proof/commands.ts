@@ -12,6 +12,8 @@ import { promote } from "../../lib/release/commands/promote";
 import { rollback } from "../../lib/release/commands/rollback";
 import { rollbackRelease } from "../../lib/release/commands/rollback-release";
 import { submit } from "../../lib/release/commands/submit";
+import { promoteCanary } from "../../lib/release/commands/canary";
+import { evenDraws, residentsClock, type ResidentsClock } from "../helpers/residents";
 import { fastDeps, pointDevelopmentAt, quickClock, releaseDeps, runRelease, type CommandDeps } from "../helpers/release-run";
 import type { OperatorClients, RunResult } from "./fault-matrix";
 
@@ -22,8 +24,8 @@ import type { OperatorClients, RunResult } from "./fault-matrix";
  */
 export interface ProofCommand {
   name: string;
-  /** The world it starts from (default: live on blue). */
-  world?: ReleaseWorldOptions;
+  /** The world it starts from (default: live on blue); a function for options made fresh for each world (a clock). */
+  world?: ReleaseWorldOptions | (() => ReleaseWorldOptions);
   /** Brings a fresh world to where the command is meant to run, without faults. */
   setup?: (world: ReleaseWorld) => Promise<void>;
   /** Runs it with an operator's clients, as its script would (exit code, what it said on stderr). */
@@ -34,7 +36,27 @@ export interface ProofCommand {
 
 /** The command's dependencies with the operator's clients (the world's own are for setup only). */
 function operatorDeps(world: ReleaseWorld, clients: OperatorClients): CommandDeps {
-  return releaseDeps(world, { lambda: clients.lambda, smapi: clients.smapi, clock: quickClock });
+  return releaseDeps(world, { lambda: clients.lambda, smapi: clients.smapi, cloudwatch: clients.cloudwatch, clock: residents.get(world) ?? quickClock });
+}
+
+/**
+ * The canary's worlds run on a clock of residents who keep talking to the
+ * live alias (a 30-minute bake takes milliseconds), which the Lambda and
+ * CloudWatch emulators read too. The clock is made with the world's options
+ * and attached to the world in its setup; cells run one after another.
+ */
+const residents = new WeakMap<ReleaseWorld, ResidentsClock>();
+let nextResidents: ResidentsClock | undefined;
+function canaryWorld(): ReleaseWorldOptions {
+  nextResidents = residentsClock({ everyMs: 2 * 60_000 });
+  return { live: "blue", lambda: { now: nextResidents.now, random: evenDraws() } };
+}
+function attachResidents(world: ReleaseWorld): void {
+  const clock = nextResidents;
+  if (!clock) throw new Error("canaryWorld() makes the clock before the world starts");
+  nextResidents = undefined;
+  clock.talkTo(world, "blue");
+  residents.set(world, clock);
 }
 
 /** Runs a command as the shared entry point does; an error that is not typed is what runMain would print as an unexpected failure, with its stack. */
@@ -130,6 +152,12 @@ export const PROOF_COMMANDS: readonly ProofCommand[] = [
   {
     name: "promote",
     run: (world, clients) => release("promote", () => promote({ yes: true }, operatorDeps(world, clients))),
+  },
+  {
+    name: "promote --canary",
+    world: canaryWorld,
+    setup: async (world) => attachResidents(world),
+    run: (world, clients) => release("promote", () => promoteCanary({ yes: true, weight: 0.5, bakeMs: 30 * 60_000 }, operatorDeps(world, clients))),
   },
   {
     name: "rollback",

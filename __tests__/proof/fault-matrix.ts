@@ -1,3 +1,4 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import type { FaultContext } from "../../lib/emulators/faults";
 import { startReleaseWorld, type ReleaseWorld } from "../../lib/emulators/release-world";
@@ -19,7 +20,7 @@ import { invariantViolations, worldState, type WorldState } from "./world-probe"
 export const FAULTS = ["5xx", "throttling", "dropped connection", "never answers", "crash after success"] as const;
 export type Fault = (typeof FAULTS)[number];
 
-export type Service = "lambda" | "smapi";
+export type Service = "lambda" | "smapi" | "cloudwatch";
 
 /** The n-th call (from 1) of an operation of one service in a run: stable across runs, even with parallel reads. */
 export interface CallSite {
@@ -41,6 +42,7 @@ const TIMEOUT_MS = 750;
 /** The clients an operator's command uses: the real SDKs, with the test's short timeouts. */
 export interface OperatorClients {
   lambda: LambdaClient;
+  cloudwatch: CloudWatchClient;
   smapi: SmapiClient;
   close(): void;
 }
@@ -54,12 +56,27 @@ export function operatorClients(world: ReleaseWorld, refreshToken = world.smapiE
     maxAttempts: LAMBDA_ATTEMPTS,
     requestHandler: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true },
   });
+  const cloudwatch = new CloudWatchClient({
+    region: world.lambdaEmu.region,
+    endpoint: world.cloudwatchEmu.url,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: LAMBDA_ATTEMPTS,
+    requestHandler: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true },
+  });
   const smapi = createSmapiClient({
     credentials: { kind: "refresh-token", ...world.smapiEmu.credentials, refreshToken },
     endpoints: { apiEndpoint: world.smapiEmu.url, authEndpoint: world.smapiEmu.url },
     apiClient: new ResilientApiClient({ timeoutMs: TIMEOUT_MS, retry: { attempts: SMAPI_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 } }),
   });
-  return { lambda, smapi, close: () => lambda.destroy() };
+  return {
+    lambda,
+    cloudwatch,
+    smapi,
+    close: () => {
+      lambda.destroy();
+      cloudwatch.destroy();
+    },
+  };
 }
 
 export interface RunResult {
@@ -76,7 +93,7 @@ function isAlexaInvocation(service: Service, ctx: FaultContext): boolean {
 }
 
 /** The calls a run made since the logs had `marks` entries, in order, without Alexa's. */
-function callsSince(world: ReleaseWorld, marks: { lambda: number; smapi: number }): CallSite[] {
+function callsSince(world: ReleaseWorld, marks: { lambda: number; smapi: number; cloudwatch: number }): CallSite[] {
   const seen = new Map<string, number>();
   const site = (service: Service, operation: string): CallSite => {
     const key = `${service}:${operation}`;
@@ -86,12 +103,13 @@ function callsSince(world: ReleaseWorld, marks: { lambda: number; smapi: number 
   };
   const lambda = world.lambdaEmu.calls.entries.slice(marks.lambda).filter((c) => !isAlexaInvocation("lambda", c));
   const smapi = world.smapiEmu.calls.slice(marks.smapi);
-  // Each service's calls in their own order; the two services interleave differently from run to run.
-  return [...lambda.map((c) => site("lambda", c.operation)), ...smapi.map((c) => site("smapi", c.operation))];
+  const cloudwatch = world.cloudwatchEmu.calls.entries.slice(marks.cloudwatch);
+  // Each service's calls in their own order; the services interleave differently from run to run.
+  return [...lambda.map((c) => site("lambda", c.operation)), ...smapi.map((c) => site("smapi", c.operation)), ...cloudwatch.map((c) => site("cloudwatch", c.operation))];
 }
 
 function marks(world: ReleaseWorld) {
-  return { lambda: world.lambdaEmu.calls.entries.length, smapi: world.smapiEmu.calls.length };
+  return { lambda: world.lambdaEmu.calls.entries.length, smapi: world.smapiEmu.calls.length, cloudwatch: world.cloudwatchEmu.calls.entries.length };
 }
 
 export interface Baseline {
@@ -102,7 +120,7 @@ export interface Baseline {
 }
 
 async function prepared(command: ProofCommand): Promise<ReleaseWorld> {
-  const world = await startReleaseWorld(command.world ?? { live: "blue" });
+  const world = await startReleaseWorld((typeof command.world === "function" ? command.world() : command.world) ?? { live: "blue" });
   try {
     await command.setup?.(world);
     return world;
@@ -161,7 +179,7 @@ function arm(world: ReleaseWorld, call: CallSite, fault: Fault): () => void {
   let crashed = false;
   const hook = (service: Service) => (ctx: FaultContext) => {
     if (isAlexaInvocation(service, ctx)) return;
-    const faults = service === "lambda" ? world.lambdaEmu.faults : world.smapiEmu.faults;
+    const faults = service === "lambda" ? world.lambdaEmu.faults : service === "smapi" ? world.smapiEmu.faults : world.cloudwatchEmu.faults;
     if (crashed) {
       faults.dropNext(ctx.operation);
       return;
@@ -171,11 +189,12 @@ function arm(world: ReleaseWorld, call: CallSite, fault: Fault): () => void {
     counts.set(key, n);
     if (service !== call.service || ctx.operation !== call.operation || n !== call.occurrence) return;
     // The SMAPI client repeats a failed call only when repeating is harmless (429 always).
-    const repeatable = service === "lambda" || ctx.operation === "lwaToken" || ["GET", "HEAD", "PUT", "DELETE"].includes(ctx.method);
-    const attempts = service === "lambda" ? LAMBDA_ATTEMPTS : SMAPI_ATTEMPTS;
+    const repeatable = service !== "smapi" || ctx.operation === "lwaToken" || ["GET", "HEAD", "PUT", "DELETE"].includes(ctx.method);
+    const attempts = service === "smapi" ? SMAPI_ATTEMPTS : LAMBDA_ATTEMPTS;
     switch (fault) {
       case "5xx":
         if (service === "lambda") world.lambdaEmu.faults.failNext(ctx.operation, { status: 500, errorType: "ServiceException", times: attempts });
+        else if (service === "cloudwatch") world.cloudwatchEmu.faults.failNext(ctx.operation, { status: 500, errorType: "InternalServiceError", times: attempts });
         else world.smapiEmu.faults.failNext(ctx.operation, { status: 500, times: repeatable ? attempts : 1 });
         break;
       case "throttling":
@@ -194,11 +213,14 @@ function arm(world: ReleaseWorld, call: CallSite, fault: Fault): () => void {
   };
   const offLambda = world.lambdaEmu.faults.before("*", hook("lambda"));
   const offSmapi = world.smapiEmu.faults.before("*", hook("smapi"));
+  const offCloudWatch = world.cloudwatchEmu.faults.before("*", hook("cloudwatch"));
   return () => {
     offLambda();
     offSmapi();
+    offCloudWatch();
     world.lambdaEmu.faults.reset();
     world.smapiEmu.faults.reset();
+    world.cloudwatchEmu.faults.reset();
   };
 }
 

@@ -83,7 +83,13 @@ export async function startCloudWatchEmulator(options: CloudWatchEmulatorOptions
     let errorType: string | undefined;
     try {
       const injected = await faults.apply({ operation, method: req.method ?? "POST", path: req.url ?? "/" });
-      if (injected) throw new CloudWatchError(injected.status, injected.errorType, injected.message, injected.headers);
+      if (injected?.connection === "hang" || injected?.connection === "drop") {
+        status = 0;
+        errorType = `connection ${injected.connection}`;
+        if (injected.connection === "drop") res.socket?.destroy();
+        return;
+      }
+      if (injected && !injected.connection) throw new CloudWatchError(injected.status, injected.errorType, injected.message, injected.headers);
       const run = operations[operation];
       if (req.method !== "POST" || !run) throw new CloudWatchError(400, "InvalidAction", `Could not find operation ${operation || "(no X-Amz-Target)"}.`);
       if (!String(req.headers["content-type"] ?? "").startsWith("application/x-amz-json-1.0")) {
@@ -91,6 +97,11 @@ export async function startCloudWatchEmulator(options: CloudWatchEmulatorOptions
       }
       const input = body.length > 0 ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {};
       const payload = Buffer.from(JSON.stringify(run(input)));
+      if (injected?.connection === "drop-after") {
+        errorType = "connection drop-after";
+        res.socket?.destroy();
+        return;
+      }
       res.writeHead(200, { "content-type": "application/x-amz-json-1.0", "content-length": payload.length, "x-amzn-requestid": requestId });
       res.end(payload);
     } catch (error) {
