@@ -7,6 +7,8 @@ import { smapiCall, statusCodeOf } from "../smapi/errors";
 import type { SmapiClient } from "../smapi/client";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { LatestCode } from "../lambda/latest";
+import type { Clock } from "../clock";
+import type { Output } from "../output";
 import {
   stageTarget, type AliasView, type Certification, type CertificationStatus, type Colour, type ReleaseNames, type ReleaseState,
 } from "./model";
@@ -64,14 +66,32 @@ export async function readAlias(lambda: LambdaClient, functionName: string, name
   }
 }
 
-export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "certified" | "live"): Promise<StageManifest | undefined> {
-  try {
-    const response = await smapi.callGetSkillManifestV1(skillId, stage);
-    return { manifest: response.body, etag: getValueFromHeader(response.headers, "etag")[0] ?? getValueFromHeader(response.headers, "ETag")[0] };
-  } catch (error) {
-    // A skill that was never published has no live stage; certified exists only until publication.
-    if (stage !== "development" && statusCodeOf(error) === 404) return undefined;
-    throw error;
+/** How long a manifest read waits while Amazon applies somebody's update (303), in all. */
+const BUSY_READ_LIMIT_MS = 60_000;
+
+/**
+ * A stage's manifest and ETag. While an update of it is being applied (by
+ * us a moment ago, or by another operator's flip) SMAPI answers 303 instead:
+ * with `wait`, the read waits for it, showing progress, up to a limit.
+ */
+export async function readStageManifest(
+  smapi: SmapiClient,
+  skillId: string,
+  stage: "development" | "certified" | "live",
+  wait?: { clock: Clock; output?: Output },
+): Promise<StageManifest | undefined> {
+  const started = wait?.clock.now() ?? 0;
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+    try {
+      const response = await smapi.callGetSkillManifestV1(skillId, stage);
+      return { manifest: response.body, etag: getValueFromHeader(response.headers, "etag")[0] ?? getValueFromHeader(response.headers, "ETag")[0] };
+    } catch (error) {
+      // A skill that was never published has no live stage; certified exists only until publication.
+      if (stage !== "development" && statusCodeOf(error) === 404) return undefined;
+      if (!wait || statusCodeOf(error) !== 303 || wait.clock.now() - started >= BUSY_READ_LIMIT_MS) throw error;
+      wait.output?.progress(`the ${stage} manifest is being updated (303); reading it again in ${delayMs} ms`);
+      await wait.clock.sleep(delayMs);
+    }
   }
 }
 
@@ -91,16 +111,17 @@ export async function readLatestCertification(smapi: SmapiClient, skillId: strin
  * certification. Nothing is stored on the side: colours come from here on
  * every run.
  */
-export async function readReleaseState(deps: { lambda: LambdaClient; smapi: SmapiClient; config: EnvironmentConfig }): Promise<ObservedState> {
+export async function readReleaseState(deps: { lambda: LambdaClient; smapi: SmapiClient; config: EnvironmentConfig; clock?: Clock; output?: Output }): Promise<ObservedState> {
   const { config } = deps;
   const skillId = config.skill.id;
   const context = { skillId, action: "reading the skill's release state" };
+  const wait = deps.clock ? { clock: deps.clock, ...(deps.output ? { output: deps.output } : {}) } : undefined;
   const [fn, blue, green, development, live, certification] = await Promise.all([
     readFunction(deps.lambda, config),
     readAlias(deps.lambda, config.function.name, config.aliases.blue),
     readAlias(deps.lambda, config.function.name, config.aliases.green),
-    smapiCall({ ...context, action: "reading the development manifest" }, () => readStageManifest(deps.smapi, skillId, "development")),
-    smapiCall({ ...context, action: "reading the live manifest" }, () => readStageManifest(deps.smapi, skillId, "live")),
+    smapiCall({ ...context, action: "reading the development manifest" }, () => readStageManifest(deps.smapi, skillId, "development", wait)),
+    smapiCall({ ...context, action: "reading the live manifest" }, () => readStageManifest(deps.smapi, skillId, "live", wait)),
     smapiCall({ ...context, action: "listing certifications" }, () => readLatestCertification(deps.smapi, skillId)),
   ]);
   const aliases: Record<Colour, AliasView | undefined> = { blue, green };
