@@ -7,7 +7,7 @@ import { createS3Client } from "../lib/aws/s3-client";
 import type { AwsClientOptions } from "../lib/aws/client-config";
 import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
 import { systemClock, type Clock } from "../lib/clock";
-import { commitResolver, type ResolveCommit } from "../lib/deploy/commit";
+import { commitResolver, gitHistory, type ResolveCommit } from "../lib/deploy/commit";
 import { deployFunction } from "../lib/deploy/function";
 import type { PackageSource } from "../lib/deploy/package-input";
 import type { PackageBucket } from "../lib/deploy/upload-plan";
@@ -161,6 +161,7 @@ export async function main(
     const region = config.region;
     const bucket = packageBucket(args, io.env);
     const lambda = (io.lambdaClient ?? createLambdaClient)({ region });
+    const packageDir = args.source.kind === "source" ? args.source.dir : dirname(args.source.file);
     let s3: S3Client | undefined;
     try {
       const result = await deployFunction(
@@ -172,13 +173,15 @@ export async function main(
           publish: args.publish,
           dryRun: args.dryRun,
           timeoutMs: args.timeoutMs,
+          launch: config,
         },
         {
           lambda,
           s3: () => (s3 ??= (io.s3Client ?? createS3Client)({ region })),
           output,
           clock: io.clock ?? systemClock,
-          resolveCommit: io.resolveCommit ?? commitResolver(io.env, args.source.kind === "source" ? args.source.dir : dirname(args.source.file)),
+          resolveCommit: io.resolveCommit ?? commitResolver(io.env, packageDir),
+          history: gitHistory(packageDir),
           ...(io.needsS3Upload !== undefined && { needsS3Upload: io.needsS3Upload }),
         },
       );

@@ -24,6 +24,11 @@ export interface DeploymentPackage {
 export async function loadPackage(source: PackageSource): Promise<DeploymentPackage> {
   const zip = source.kind === "zip" ? await readZip(source.file) : await zipDirectory(source.dir);
   const origin = source.kind === "zip" ? source.file : `${source.dir} (zipped)`;
+  return packageFromZip(zip, origin);
+}
+
+/** A package from zip bytes already in memory (a saved copy of `$LATEST`'s code). */
+export function packageFromZip(zip: Buffer, origin: string): DeploymentPackage {
   const files = listZipEntries(zip).filter((e) => !e.isDirectory);
   const unzipped = files.reduce((sum, e) => sum + e.size, 0);
   // Lambda would refuse it only after the upload; layers count too, but we cannot see them from here.
