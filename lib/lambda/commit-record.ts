@@ -20,7 +20,7 @@
  * pipeline, leaves a record whose hash is not `$LATEST`'s, and readers then
  * know the commit is unknown instead of naming the wrong one.
  */
-import { ListTagsCommand, TagResourceCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { GetFunctionConfigurationCommand, ListTagsCommand, TagResourceCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { recordFromTags, tagsOfRecord, unqualifiedArn, type CommitRecord } from "./record-tags";
 
 export { recordFromTags, RECORD_TAG_PREFIX, RECORD_TAGS, type CommitRecord } from "./record-tags";
@@ -38,4 +38,16 @@ export async function readCommitRecord(lambda: LambdaClient, functionArn: string
 /** The commit `$LATEST` holds, when the record belongs to the code it has now; otherwise unknown. */
 export function commitHeldBy(record: CommitRecord | undefined, latestCodeSha256: string): string | undefined {
   return record !== undefined && record.codeSha256 === latestCodeSha256 ? record.commit : undefined;
+}
+
+/**
+ * The commit `$LATEST` holds while it has `codeSha256`, from the record; what
+ * flip and promote describe the version they publish by. Undefined when the
+ * record is missing or belongs to other code: a version is then described by
+ * its date alone, never by a commit it may not hold.
+ */
+export async function recordedCommitOf(lambda: LambdaClient, functionName: string, codeSha256: string): Promise<string | undefined> {
+  const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  if (config.FunctionArn === undefined) return undefined;
+  return commitHeldBy(await readCommitRecord(lambda, config.FunctionArn), codeSha256);
 }

@@ -142,7 +142,7 @@ export async function publishLatest(
     ...(options.latest ? { current: options.latest } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const description = versionDescription(new Date(deps.clock.now()), await deps.resolveCommit?.());
+  const description = versionDescription(new Date(deps.clock.now()), await deps.resolveCommit?.(latest.codeSha256));
   const before = await lastPublishedVersion(deps, functionName);
   const published = await mutate(
     deps,
