@@ -90,11 +90,17 @@ export async function waitForModelBuilds(options: StatusWaitOptions & { locales:
   });
 }
 
-/** Waits until the last manifest update has been applied or has failed. */
-export async function waitForManifestUpdate(options: StatusWaitOptions): Promise<WaitResult<ManifestUpdateStatus>> {
+/**
+ * Waits until the last manifest update has been applied or has failed; with
+ * `isOurs`, until a finished status is also the outcome of the caller's own
+ * update (see lib/smapi/manifest.ts).
+ */
+export async function waitForManifestUpdate(options: StatusWaitOptions & { isOurs?: (status: ManifestUpdateStatus) => boolean }): Promise<WaitResult<ManifestUpdateStatus>> {
   return waitForStatus(options, "the manifest update", async () => {
     const update = await readManifestUpdateStatus(options.smapi, options.skillId);
-    return { done: isFinished(update.status), status: (update.status ?? "not reported yet").toLowerCase().replace("_", " "), value: update };
+    const ours = options.isOurs?.(update) ?? true;
+    const shown = ours ? (update.status ?? "not reported yet").toLowerCase().replace("_", " ") : "not started yet";
+    return { done: isFinished(update.status) && ours, status: shown, value: update };
   });
 }
 

@@ -1,7 +1,8 @@
 import type { v1 } from "ask-smapi-model";
 import { ConcurrentChange, OperationFailed } from "../../errors";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
-import { waitForManifestUpdate, type ManifestUpdateStatus, type SmapiProblem } from "../../smapi/skill-status";
+import { readSettledDevelopmentManifest, waitForManifestApplied } from "../../smapi/manifest";
+import type { ManifestUpdateStatus, SmapiProblem } from "../../smapi/skill-status";
 import { mutate, type ReleaseDeps } from "../deps";
 import { manifestEndpoints, withEndpoint, type ManifestEndpoint } from "../endpoints";
 import { readStageManifest, type StageManifest } from "../read-state";
@@ -46,8 +47,7 @@ export interface SetEndpointResult {
   warnings: SmapiProblem[];
 }
 
-// Amazon applies a manifest in seconds; minutes means something is stuck on their side.
-export const MANIFEST_UPDATE_TIMEOUT_MS = 5 * 60_000;
+export { MANIFEST_UPDATE_TIMEOUT_MS } from "../../smapi/manifest";
 
 /** The message Amazon gives an endpoint whose Lambda lacks this skill's Alexa Skills Kit trigger. */
 const MISSING_TRIGGER = /trigger setting for the Lambda/i;
@@ -128,31 +128,12 @@ async function settle(deps: EndpointDeps, skillId: string, uri: string, status: 
   );
 }
 
-/** The development manifest once no update is pending (a read during one is answered 303). */
-async function readSettled(deps: EndpointDeps, skillId: string, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
-  let update: ManifestUpdateStatus | undefined;
-  // Twice at most: a second pending update right after the first is somebody else's, reported as such by the caller.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const manifest = await readStageManifest(deps.smapi, skillId, "development");
-      if (manifest) return { manifest, ...(update ? { update } : {}) };
-    } catch (error) {
-      if (statusCodeOf(error) !== 303) throw explainSmapiError(error, { action: "reading the development manifest", skillId });
-    }
-    update = await waitForUpdate(deps, skillId, timeoutMs);
-  }
-  throw new OperationFailed("SMAPI kept applying updates to the development manifest; wait until it has finished (npm run status) and run the command again.");
+function readSettled(deps: EndpointDeps, skillId: string, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
+  return readSettledDevelopmentManifest(deps, skillId, timeoutMs);
 }
 
-async function waitForUpdate(deps: EndpointDeps, skillId: string, timeoutMs = MANIFEST_UPDATE_TIMEOUT_MS): Promise<ManifestUpdateStatus> {
-  const waited = await waitForManifestUpdate({ smapi: deps.smapi, skillId, timeoutMs, clock: deps.clock, output: deps.output });
-  if (!waited.finished) {
-    throw new OperationFailed(
-      `Amazon had not applied the development manifest update after ${Math.round(timeoutMs / 1000)} s (last status: ${waited.value.status ?? "not reported"}). ` +
-        "It may still finish: check with npm run status, then run the command again.",
-    );
-  }
-  return waited.value;
+function waitForUpdate(deps: EndpointDeps, skillId: string, timeoutMs?: number): Promise<ManifestUpdateStatus> {
+  return waitForManifestApplied(deps, skillId, { timeoutMs });
 }
 
 function allAt(manifest: StageManifest, uri: string): boolean {
