@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ExitCode, PipelineError, UsageError } from "./errors";
-import { redactKnownSecrets } from "./output";
+import { redactKnownSecrets, redactor, type Output } from "./output";
 
 export interface CommandIO {
   env: NodeJS.ProcessEnv;
@@ -50,4 +50,31 @@ export function parseArguments<T extends NonNullable<ParseArgsConfig["options"]>
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${help}`);
   }
+}
+
+/** The variables of a build's environment that hold credentials: never echoed, whatever prints them. */
+export const SECRET_VARIABLES = [
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "ASK_LWA_CLIENT_SECRET",
+  "ASK_LWA_CLIENT_CONFIRMATION",
+  "ASK_REFRESH_TOKEN",
+  "ASK_ACCESS_TOKEN",
+] as const;
+
+/**
+ * A command's Output on its CommandIO: messages for people on standard
+ * output (standard error with --json, so that standard output carries the
+ * JSON alone), warnings and progress on standard error, every line redacted
+ * of the environment's credentials.
+ */
+export function commandOutput(io: CommandIO, json: boolean): Output {
+  const redact = redactor(SECRET_VARIABLES.map((n) => io.env[n]));
+  const human = json ? io.stderr : io.stdout;
+  return {
+    info: (m) => void human.write(`${redact(m)}\n`),
+    warn: (m) => void io.stderr.write(`warning: ${redact(m)}\n`),
+    progress: (m) => void io.stderr.write(`${redact(m)}\n`),
+    json: (v) => void io.stdout.write(`${redact(JSON.stringify(v, null, 2))}\n`),
+  };
 }
