@@ -10,7 +10,7 @@ import { systemClock, type Clock } from "../lib/clock";
 import { commitResolver, gitHistory, type ResolveCommit } from "../lib/deploy/commit";
 import { deployFunction } from "../lib/deploy/function";
 import type { PackageSource } from "../lib/deploy/package-input";
-import type { PackageBucket } from "../lib/deploy/upload-plan";
+import { bucketName, packageBucketFromEnv, type PackageBucket } from "../lib/deploy/upload-plan";
 import { UsageError } from "../lib/errors";
 import { redactor, type Output } from "../lib/output";
 
@@ -49,7 +49,6 @@ Exit status: 0 deployed, or already in place; 1 failed; 2 bad usage or configura
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const MAX_TIMEOUT_SECONDS = 3600;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const S3_BUCKET = /^(?!xn--|.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export interface DeployFunctionArgs {
   help: boolean;
@@ -109,16 +108,10 @@ function timeoutSeconds(text: string | undefined): number {
   return n;
 }
 
-function bucketName(name: string, from: string): string {
-  if (!S3_BUCKET.test(name)) throw new UsageError(`${from} must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens), got ${JSON.stringify(name)}.`);
-  return name;
-}
-
 /** --s3-bucket always goes through S3; PACKAGE_BUCKET only when the package needs it. */
 function packageBucket(args: DeployFunctionArgs, env: NodeJS.ProcessEnv): PackageBucket | undefined {
   if (args.s3Bucket !== undefined) return { name: args.s3Bucket, from: "--s3-bucket" };
-  const fromEnv = env.PACKAGE_BUCKET?.trim();
-  return fromEnv ? { name: bucketName(fromEnv, "PACKAGE_BUCKET"), from: "PACKAGE_BUCKET" } : undefined;
+  return packageBucketFromEnv(env);
 }
 
 /** Nothing here is secret, but the environment of a build is: keep it out of every line. */
