@@ -63,6 +63,8 @@ export interface EmulatorContext {
   now(): number;
   /** "immediate": a manifest update naming an unpermitted Lambda is refused with 400; "status": it fails in the status. */
   endpointCheck: "immediate" | "status";
+  /** Status reads after an accepted manifest update that still show the previous outcome. */
+  manifestStatusLagReads: number;
   isLambdaPermitted(arn: string): Promise<boolean>;
   simulate?: SimulateHandler;
   modelBuildOutcomes: Map<string, ModelBuildOutcome>;

@@ -85,6 +85,7 @@ const updateSkillManifestV1: Handler = async (req, ctx) => {
   if (errors.length > 0 && ctx.endpointCheck === "immediate") return badRequest("Skill manifest is not valid.", errors);
 
   state.manifestUpdatePending = true;
+  if (ctx.manifestStatusLagReads > 0) state.staleManifestStatus = { status: structuredClone(state.manifestUpdate), reads: ctx.manifestStatusLagReads };
   state.manifestUpdate = { ...state.manifestUpdate, status: "IN_PROGRESS", errors: [], warnings: [] };
   ctx.scheduler.after(ctx.timings.manifestUpdateMs, () => {
     state.manifestUpdatePending = false;
@@ -108,7 +109,9 @@ const getSkillStatusV1: Handler = (req, ctx) => {
   const wants = (r: string) => resources.length === 0 || resources.includes(r);
   const body: JsonObject = {};
   if (wants("manifest")) {
-    const u = state.manifestUpdate;
+    const stale = state.staleManifestStatus;
+    if (stale !== undefined && --stale.reads <= 0) delete state.staleManifestStatus;
+    const u = stale?.status ?? state.manifestUpdate;
     body.manifest = { lastUpdateRequest: withProblems({ status: u.status }, u.errors, u.warnings), eTag: u.eTag };
   }
   if (wants("interactionModel") && state.modelBuilds.size > 0) {

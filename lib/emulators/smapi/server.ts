@@ -52,6 +52,13 @@ export interface SmapiEmulatorOptions {
   lambdaPermissions?: Iterable<string> | LambdaPermissionCheck;
   /** How a manifest naming an unpermitted Lambda fails: at once (400) or in the status (default). */
   endpointCheck?: "immediate" | "status";
+  /**
+   * How many status reads after an accepted manifest update still show the
+   * previous update's outcome (default 0). Amazon does not promise that the
+   * status reflects an update as soon as it answers 202; this models the
+   * less convenient case.
+   */
+  manifestStatusLagReads?: number;
   timings?: Partial<Timings>;
   /** Sends a simulation's request to the skill's endpoint; without it simulations fail. */
   simulate?: SimulateHandler;
@@ -175,6 +182,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     now,
     endpointCheck: options.endpointCheck ?? "status",
+    manifestStatusLagReads: options.manifestStatusLagReads ?? 0,
     isLambdaPermitted: async (arn) => permissionOverrides.get(arn) ?? (await basePermission(arn, state.skillId)),
     simulate: options.simulate,
     modelBuildOutcomes: new Map(),

@@ -145,6 +145,8 @@ export class SkillState {
   readonly vendorId: string;
   readonly stages = new Map<Stage, StageContent>();
   manifestUpdate: ManifestUpdateState;
+  /** The previous update's outcome, still shown for `reads` more status reads (eventual consistency). */
+  staleManifestStatus?: { status: ManifestUpdateState; reads: number };
   /** True between an accepted manifest update and its outcome. */
   manifestUpdatePending = false;
   readonly modelBuilds = new Map<string, ModelBuildState>();
