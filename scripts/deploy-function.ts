@@ -7,7 +7,7 @@ import { createS3Client } from "../lib/aws/s3-client";
 import type { AwsClientOptions } from "../lib/aws/client-config";
 import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
 import { systemClock, type Clock } from "../lib/clock";
-import { commitResolver, gitHistory, type ResolveCommit } from "../lib/deploy/commit";
+import { commitResolver, gitHistory, type CommitHistory, type ResolveCommit } from "../lib/deploy/commit";
 import { deployFunction } from "../lib/deploy/function";
 import type { PackageSource } from "../lib/deploy/package-input";
 import { bucketName, packageBucketFromEnv, type PackageBucket } from "../lib/deploy/upload-plan";
@@ -135,6 +135,7 @@ export interface DeployFunctionCliDeps extends CommandIO {
   s3Client?: (options: AwsClientOptions) => S3Client;
   clock?: Clock;
   resolveCommit?: ResolveCommit;
+  history?: CommitHistory;
   needsS3Upload?: (size: number) => boolean;
 }
 
@@ -174,7 +175,7 @@ export async function main(
           output,
           clock: io.clock ?? systemClock,
           resolveCommit: io.resolveCommit ?? commitResolver(io.env, packageDir),
-          history: gitHistory(packageDir),
+          history: io.history ?? gitHistory(packageDir),
           ...(io.needsS3Upload !== undefined && { needsS3Upload: io.needsS3Upload }),
         },
       );

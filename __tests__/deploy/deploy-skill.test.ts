@@ -11,6 +11,7 @@ import type { BuildOptions, BuiltPackage } from "../../lib/build";
 import { BuildFailed } from "../../lib/build";
 import { codeSha256 } from "../../lib/package";
 import { makeZip } from "../../lib/emulators/lambda";
+import { fixtureManifest, smapiClient } from "../../lib/emulators/smapi";
 import { FUNCTION_NAME, startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
 import { HELP, main } from "../../scripts/deploy-skill";
 import { cappedClock } from "../helpers/release-run";
@@ -139,5 +140,34 @@ describe("deploy:skill", () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("Lambda could not apply the update");
       expect(smapiWrites(world)).toEqual([]);
+    }));
+
+  it("reports a concurrent change of the development manifest as exit 4, without overwriting it", () =>
+    withWorld({}, async (world) => {
+      const { dir, build } = await fakeBuilder("conflict");
+      const theirs = `${world.lambdaEmu.functionArn(FUNCTION_NAME)}:green`;
+      const other = smapiClient(world.smapiEmu, { refreshToken: world.smapiEmu.lwa.issueRefreshToken() });
+      world.smapiEmu.faults.beforeNext("updateSkillManifestV1", async () => {
+        await other.updateSkillManifestV1(world.config.skill.id, "development", fixtureManifest(theirs));
+        await world.smapiEmu.settle();
+      });
+      const result = await run(world, ["--repo", dir], build);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain("The development manifest changed since it was read (412 precondition failed: its ETag no longer matches)");
+      expect(world.smapiEmu.endpoints("development")).toEqual([theirs]);
+      expect((world.smapiEmu.manifest("development") as any).publishingInformation.locales["en-US"].summary).not.toBe(SUMMARY);
+    }));
+
+  it("defers skill.json while the skill is in review (exit 0, a warning naming the certification), after updating $LATEST", () =>
+    withWorld({}, async (world) => {
+      const { dir, build, sha } = await fakeBuilder("review");
+      await world.smapi.submitSkillForCertificationV1(world.config.skill.id, { versionMessage: "Blue release" });
+      const review = world.smapiEmu.latestCertification();
+      const result = await run(world, ["--repo", dir, "--json"], build);
+      expect(result.code).toBe(0);
+      expect(world.lambdaEmu.state.get(FUNCTION_NAME).latest.code.sha256).toBe(sha);
+      expect(result.stderr).toContain(`so skill.json was NOT uploaded`);
+      expect(JSON.parse(result.stdout).manifest).toMatchObject({ outcome: "deferred", certification: { id: review?.id } });
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1")).toEqual([]);
     }));
 });
