@@ -101,9 +101,13 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
   const fetched = await awsStep(ref, "GetFunction", () => getFunction(ref.lambda, fn));
   const build = await buildCommit(deps);
   const record = recordFromTags(fetched.tags);
+  // The same code from an older commit changes nothing, so it is no regression: the record keeps the newer commit.
+  let keepRecord = false;
   if (build !== undefined) {
     const order = await compareWithRecord(build, record, current.CodeSha256, deps.history ?? NO_HISTORY);
-    if (order.order === "older") throw refuseOlderBuild(fn, order.why);
+    const sameCode = current.CodeSha256 === pkg.codeSha256 && current.LastUpdateStatus !== "Failed";
+    if (order.order === "older" && !sameCode) throw refuseOlderBuild(fn, order.why);
+    keepRecord = order.order === "older";
     output.info(`Commit ${shortCommit(build.commit)}: ${order.why}.`);
   } else {
     output.warn("No commit is known (CODEBUILD_RESOLVED_SOURCE_VERSION is unset and --repo is not a git checkout): the commit $LATEST holds is not recorded, and older builds cannot be told apart.");
@@ -129,7 +133,7 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
     deployed = await update(ref, pkg, plan, current, options, deps);
     launchCheck = await checkOrRestore(ref, pkg, deployed, previous, options, deps);
   }
-  const newRecord = build !== undefined ? { commit: build.commit, codeSha256: pkg.codeSha256, ...(build.committedAt !== undefined && { committedAt: build.committedAt }) } : undefined;
+  const newRecord = build !== undefined && !keepRecord ? { commit: build.commit, codeSha256: pkg.codeSha256, ...(build.committedAt !== undefined && { committedAt: build.committedAt }) } : undefined;
   const recorded = newRecord !== undefined ? await recordCommit(ref, fetched.configuration.FunctionArn, record, newRecord, planned, options, deps) : undefined;
 
   // Tagging moves the function's RevisionId: publish from a read made after it (its CodeSha256 precondition still holds).
