@@ -170,4 +170,18 @@ describe("deploy:skill", () => {
       expect(JSON.parse(result.stdout).manifest).toMatchObject({ outcome: "deferred", certification: { id: review?.id } });
       expect(world.smapiEmu.callsTo("updateSkillManifestV1")).toEqual([]);
     }));
+
+  it("fails (exit 1) with Amazon's errors when the manifest update FAILED, leaving the stage's manifest as it was", () =>
+    withWorld({}, async (world) => {
+      const { dir, build } = await fakeBuilder("manifest-failed");
+      // The endpoint's Lambda loses its Alexa trigger: Amazon applies nothing and says why, in the update's status.
+      world.smapiEmu.revokeLambda(world.lambdaEmu.functionArn(FUNCTION_NAME));
+      const before = world.smapiEmu.manifest("development");
+      const etag = world.smapiEmu.manifestETag("development");
+      const result = await run(world, ["--repo", dir], build);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/Amazon did not apply .*skill\.json to the development stage: .*trigger setting for the Lambda/);
+      expect(world.smapiEmu.manifest("development")).toEqual(before);
+      expect(world.smapiEmu.manifestETag("development")).toBe(etag);
+    }));
 });
