@@ -17,7 +17,11 @@ import { redactor, type Output } from "../lib/output";
 export const HELP = `Usage: npm run deploy:function -- (--source <dir> | --zip <file>) [options]
 
 Uploads a package to $LATEST of the skill's Lambda function, waits until
-Lambda has applied it, and checks that $LATEST then has the package's SHA-256.
+Lambda has applied it, and checks that $LATEST then has the package's SHA-256
+and answers a LaunchRequest; if it does not answer, the code $LATEST had
+before (saved first) is put back and the command fails. It records the
+commit $LATEST holds (function tags), and refuses to replace code built from
+a newer commit.
 When $LATEST already has it, nothing is uploaded, so running this again after
 a failure is safe. A directory is zipped deterministically: the same files
 give the same SHA-256.
@@ -42,8 +46,10 @@ AWS_REGION (override the configuration), PACKAGE_BUCKET, CODEBUILD_RESOLVED_SOUR
 (the commit; else git's HEAD where the package is); AWS credentials from the default
 chain; AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3 for a sandbox.
 
-Exit status: 0 deployed, or already in place; 1 failed; 2 bad usage or configuration;
-4 conflict with a concurrent change (nothing was overwritten).
+Exit status: 0 deployed, or already in place; 1 failed (the previous code is back
+on $LATEST unless the message says otherwise); 2 bad usage or configuration;
+3 refused: $LATEST holds code of a newer commit; 4 conflict with a concurrent
+change (nothing was overwritten).
 `;
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
