@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ExitCode, PipelineError, UsageError } from "./errors";
-import { redactKnownSecrets, redactor, type Output } from "./output";
+import { redactKnownSecrets, redactor, rememberSecrets, type Output } from "./output";
 
 export interface CommandIO {
   env: NodeJS.ProcessEnv;
@@ -69,7 +69,10 @@ export const SECRET_VARIABLES = [
  * of the environment's credentials.
  */
 export function commandOutput(io: CommandIO, json: boolean): Output {
-  const redact = redactor(SECRET_VARIABLES.map((n) => io.env[n]));
+  const secrets = SECRET_VARIABLES.map((n) => io.env[n]);
+  // Also for the error message runCommand prints, which may quote a tool's output (a hook's stderr).
+  rememberSecrets(secrets);
+  const redact = redactor(secrets);
   const human = json ? io.stderr : io.stdout;
   return {
     info: (m) => void human.write(`${redact(m)}\n`),

@@ -1,4 +1,4 @@
-import { loadEnvironment, overrideNotices } from "../config";
+import { loadEnvironment, overrideNotices, type EnvironmentInput } from "../config";
 import { buildPackage, type BuildOptions, type BuiltPackage } from "../lib/build";
 import { commandOutput, parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
 import { UsageError } from "../lib/errors";
@@ -34,6 +34,8 @@ names the step: hook, npm, pip, import, answer, timeout, layout, size);
 export interface PackageCliDeps extends CommandIO {
   /** Extra build options (tests shorten the time limits). */
   build?: Partial<Pick<BuildOptions, "installTimeoutMs" | "answerTimeoutMs" | "now">>;
+  /** The environments to choose from (default: config/environments.ts). */
+  environments?: readonly EnvironmentInput[];
 }
 
 export async function main(argv: readonly string[], io: PackageCliDeps): Promise<number> {
@@ -56,9 +58,10 @@ export async function main(argv: readonly string[], io: PackageCliDeps): Promise
     if (repo === undefined || repo === "") throw new UsageError(`--repo is required: the path of a checkout of the skill's repository.\n\n${HELP}`);
     const out = values.out?.trim();
     const json = values.json === true;
-    const config = loadEnvironment({ env: io.env });
+    const load = { env: io.env, ...(io.environments !== undefined && { environments: io.environments }) };
+    const config = loadEnvironment(load);
     const output = commandOutput(io, json);
-    for (const notice of overrideNotices({ env: io.env })) output.warn(notice);
+    for (const notice of overrideNotices(load)) output.warn(notice);
     const built: BuiltPackage = await buildPackage({
       repo,
       config,

@@ -9,6 +9,9 @@ import { codeSha256, listZipEntries } from "../../lib/package";
 import { buildWheelhouse, offlinePipEnv, VOICEAPP311_WHEELS } from "../helpers/wheelhouse";
 import { VOICEAPP311 } from "./projects";
 
+// Real pip runs: a generous ceiling for a machine shared with other test runs (not a timing assertion).
+jest.setTimeout(180_000);
+
 describe("building voiceapp311 by the example's recipe", () => {
   let wheelhouse: string;
   let out: string;
@@ -56,6 +59,7 @@ describe("building voiceapp311 by the example's recipe", () => {
 
     const text = output.text();
     expect(text).toContain("says runtime python3.7; the configuration's function.runtime (python3.12) is what is deployed and checked");
+    expect(text).toContain("hooks/build.sh is not run: the configuration declares the build (source.build)");
     expect(text).toContain("The handler answers a LaunchRequest: \"Welcome to the Boston Info skill.");
   });
 

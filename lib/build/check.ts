@@ -81,7 +81,9 @@ export async function checkAnswers(check: AnswerCheck): Promise<void> {
     output.progress(`Running ${config.function.handler} on the packaged files with Python ${python.version} (a LaunchRequest, up to ${Math.round(check.timeoutMs / 1000)} s)…`);
     const result = await runProcess({
       command: python.executable,
-      args: ["-I", "-B", HARNESS, taskRoot, config.function.handler, eventFile, resultFile],
+      // -S as well as -I: the build machine's site-packages must not stand in for what the package lacks.
+      // Lambda's runtime adds boto3 and botocore; a handler that imports them without packaging them fails here (said below).
+      args: ["-I", "-S", "-B", HARNESS, taskRoot, config.function.handler, eventFile, resultFile, config.function.name, String(check.timeoutMs / 1000)],
       cwd: taskRoot,
       env: lambdaEnvironment(config, taskRoot, work),
       timeoutMs: check.timeoutMs,
@@ -93,8 +95,12 @@ export async function checkAnswers(check: AnswerCheck): Promise<void> {
     switch (result.code) {
       case 0:
         break;
-      case 10:
-        throw new BuildFailed("import", `the handler's module could not be imported from the packaged files (a missing dependency, or code that fails at import)`, tail);
+      case 10: {
+        const boto = /No module named '(boto3|botocore)'/.test(tail)
+          ? " Lambda's Python runtime provides boto3 and botocore, which the local check does not: list them in the requirements to check the package locally."
+          : "";
+        throw new BuildFailed("import", `the handler's module could not be imported from the packaged files (a missing dependency, or code that fails at import).${boto}`, tail);
+      }
       case 11:
         throw new BuildFailed("import", `${config.function.handler}: the module has no such function; check function.handler`, tail);
       case 12:

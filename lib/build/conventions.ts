@@ -32,8 +32,7 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { UsageError } from "../errors";
-import { extractZip } from "../package";
-import { ZipFormatError } from "../package/zip-entries";
+import { extractZip, ZipFormatError } from "../package";
 import type { FlowContext, FlowName, FlowResult } from "./context";
 import { BuildFailed } from "./errors";
 import { installRequirements } from "./install";

@@ -4,7 +4,7 @@ Lambda's Python runtime would: the package root first on sys.path, the
 handler named "module.function" (dots in the module for packages), an event
 and a context object. Used by the package check before anything is uploaded.
 
-Usage: python -I -B harness.py <task root> <handler> <event file> <result file>
+Usage: python -I -S -B harness.py <task root> <handler> <event file> <result file> <function name> <timeout seconds>
 
 Exit status tells the step that failed, so the caller can name it:
   0  the handler returned; its JSON answer is in <result file>
@@ -41,23 +41,23 @@ class Context:
 
 
 def main():
-    task_root, handler, event_file, result_file = sys.argv[1:5]
-    # -I leaves the harness's own directory off sys.path; the package root goes first, as in Lambda.
+    task_root, handler, event_file, result_file, function_name, timeout = sys.argv[1:7]
+    # -I leaves the harness's own directory off sys.path, -S the machine's site-packages; the package root goes first, as in Lambda.
     sys.path.insert(0, task_root)
-    module_name, _, function_name = handler.rpartition(".")
+    module_name, _, handler_name = handler.rpartition(".")
     try:
         module = importlib.import_module(module_name)
     except BaseException:
         traceback.print_exc()
         return 10
-    function = getattr(module, function_name, None)
+    function = getattr(module, handler_name, None)
     if not callable(function):
-        print("module %s has no function %s" % (module_name, function_name), file=sys.stderr)
+        print("module %s has no function %s" % (module_name, handler_name), file=sys.stderr)
         return 11
     with open(event_file, encoding="utf-8") as f:
         event = json.load(f)
     try:
-        answer = function(event, Context("package-check", 8))
+        answer = function(event, Context(function_name, float(timeout)))
     except BaseException:
         traceback.print_exc()
         return 12

@@ -19,11 +19,11 @@ import { codeSha256, listZipEntries } from "../package";
 import { readAskProject, type AskProject } from "./ask-resources";
 import { checkAnswers, checkLayout, checkSize } from "./check";
 import type { FlowContext, FlowName, FlowResult } from "./context";
-import { buildByConventions } from "./conventions";
+import { buildByConventions, hookPath } from "./conventions";
 import { BuildFailed, type BuildStep } from "./errors";
 import { findPython, type LocalPython } from "./python";
 import { buildRecipe } from "./recipe";
-import { createWorkspace } from "./stage";
+import { createWorkspace, exists } from "./stage";
 
 export { BuildFailed, type BuildStep } from "./errors";
 
@@ -87,7 +87,10 @@ export async function buildPackage(options: BuildOptions): Promise<BuiltPackage>
       python: () => requirePython("pip"),
       installTimeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
     };
-    if (recipe !== undefined) output.progress(`Building with the recipe in the configuration (source.build, code directory ${recipe.codeDir})…`);
+    if (recipe !== undefined) {
+      output.progress(`Building with the recipe in the configuration (source.build, code directory ${recipe.codeDir})…`);
+      if (await exists(hookPath(repo))) output.info(`${path.relative(repo, hookPath(repo))} is not run: the configuration declares the build (source.build), which replaces the ASK CLI's conventions.`);
+    }
     const built: FlowResult = recipe !== undefined ? await buildRecipe(context, recipe) : await buildByConventions(context, (project as AskProject).codeSrc);
 
     const entries = listZipEntries(built.zip);
