@@ -133,8 +133,15 @@ describe("code updates", () => {
   });
 
   test("the SDK's own waiter sees the update through", async () => {
-    const { emu, lambda } = await emulator({ updateDurationMs: 30 });
+    // The update ends on the emulator's own clock, moved on only after the waiter's first poll: on a busy
+    // machine a real-time 30 ms update could end before that poll, and the test would prove nothing.
+    let now = Date.now();
+    const { emu, lambda } = await emulator({ updateDurationMs: 30, now: () => now });
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: zip("waited") }));
+    let polls = 0;
+    emu.faults.before("GetFunction", async () => {
+      if (++polls === 2) now += 30;
+    });
     const result = await waitUntilFunctionUpdatedV2(
       { client: lambda, maxWaitTime: 5, minDelay: 0.02, maxDelay: 0.05 },
       { FunctionName: FN },
