@@ -17,11 +17,17 @@ const COMMIT = "3f9c2a1d0b7e4c5f6a8b9c0d1e2f3a4b5c6d7e8f";
 const depsOf = (world: ReleaseWorld, extra: Partial<ReleaseDeps> = {}): ReleaseDeps => releaseDeps(world, { resolveCommit: async () => COMMIT, ...extra });
 
 describe("publishLatest", () => {
+  // The update ends on the emulator's clock, moved on at the second poll: on a busy machine a real-time update could end before the first.
+  let emulatorNow = Date.now();
   it("waits for an update in progress, then publishes with the CodeSha256 and RevisionId read and a description of the date and commit", () =>
-    within({ lambda: { updateDurationMs: 150 } }, async (world) => {
+    within({ lambda: { updateDurationMs: 150, now: () => emulatorNow } }, async (world) => {
       const pkg = makeZip({ "lambda_function.py": "# new code\n" });
       const updated = await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: pkg }));
       expect(updated.LastUpdateStatus).toBe("InProgress");
+      let polls = 0;
+      world.lambdaEmu.faults.before("GetFunctionConfiguration", async () => {
+        if (++polls === 2) emulatorNow += 150;
+      });
 
       const published = await publishLatest(depsOf(world), { names: world.names });
 
