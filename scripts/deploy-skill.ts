@@ -5,14 +5,13 @@ import type { AwsClientOptions } from "../lib/aws/client-config";
 import { createLambdaClient } from "../lib/aws/lambda-client";
 import { createS3Client } from "../lib/aws/s3-client";
 import { buildPackage as realBuildPackage, type BuildOptions, type BuiltPackage } from "../lib/build";
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
+import { parseArguments, requiredRepo, runCommand, runMain, STANDARD_OPTIONS, type CommandIO } from "../lib/cli";
 import { commandOutput } from "../lib/output";
 import { systemClock, type Clock } from "../lib/clock";
 import { readAskCredentials, readSmapiEndpoints } from "../lib/credentials";
 import { commitResolver, gitHistory } from "../lib/lambda/commit";
 import { deploySkill, type DeploySkillDeps } from "../lib/deploy/skill";
 import { packageBucketFromEnv } from "../lib/deploy/upload-plan";
-import { UsageError } from "../lib/errors";
 import { ResilientApiClient } from "../lib/smapi/api-client";
 import { createSmapiClient } from "../lib/smapi/client";
 
@@ -73,9 +72,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
       [...argv],
       {
         repo: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
+        ...STANDARD_OPTIONS,
       },
       HELP,
     );
@@ -83,8 +80,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
       io.stdout.write(HELP);
       return;
     }
-    const repo = values.repo?.trim();
-    if (repo === undefined || repo === "") throw new UsageError(`--repo is required: the path of a checkout of the skill's repository.\n\n${HELP}`);
+    const repo = requiredRepo(values.repo, HELP);
     const json = values.json === true;
     const config = loadEnvironment({ env: io.env });
     // Everything is checked before the first remote call: configuration, credentials, bucket.
