@@ -122,7 +122,7 @@ describe("moveAlias settles what it cannot see", () => {
       await moveAlias(releaseDeps(world), { alias: blue, toVersion: "3" });
       const after = world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
       expect(after.functionVersion).toBe("3");
-      expect(Object.keys(after.routingConfig?.AdditionalVersionWeights ?? {})).toEqual([]);
+      expect(Object.keys(after.additionalVersionWeights ?? {})).toEqual([]);
     }));
 
   it("a conflict that is our own earlier attempt is success; one with another description, or a deleted alias, is a concurrent change", () =>
