@@ -21,7 +21,28 @@ export const environments: EnvironmentInput[] = [
     },
     function: { name: "BostonInfoSkill" },
     aliases: { blue: "blue", green: "green" },
-    source: { owner: "codeforboston", repo: "voiceapp311", branch: "master" },
+    source: {
+      owner: "codeforboston",
+      repo: "voiceapp311",
+      branch: "master",
+      // A recipe instead of voiceapp311's hooks/build.sh: the hook installs its requirements with
+      // whatever python3 the build machine has, then force-installs a cp37 wheel of
+      // python-crfsuite, so it can only produce a package for python3.7, which Lambda no longer
+      // runs. The recipe installs the same two requirement files for function.runtime and
+      // function.architecture; the cp37 wheel stays a find-links candidate that pip skips as
+      // incompatible, and python-crfsuite (a dependency of usaddress) comes from the index.
+      build: {
+        codeDir: "mycity",
+        include: ["lambda_function.py", "mycity"],
+        // Build-time tools and wheels, not needed by the function.
+        exclude: ["mycity/deploy_tools/linux_wheels"],
+        requirements: [
+          { file: "mycity/deploy_tools/requirements.txt" },
+          { file: "mycity/deploy_tools/requirements_no_deps.txt", noDeps: true },
+        ],
+        findLinks: ["mycity/deploy_tools/linux_wheels"],
+      },
+    },
     secrets: {
       lwaClientId: "/example/boston-info/ask/lwa-client-id",
       lwaClientSecret: "/example/boston-info/ask/lwa-client-secret",

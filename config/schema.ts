@@ -12,6 +12,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+export const LAMBDA_ARCHITECTURES = ["x86_64", "arm64"] as const;
+
 // Lambda's Python runtimes that are not deprecated (checked November 2026).
 export const PYTHON_RUNTIMES = ["python3.11", "python3.12", "python3.13", "python3.14"] as const;
 
@@ -68,6 +70,10 @@ const functionSchema = z
     memoryMb: z.number().int().min(128, { message: "expected at least 128 MB" }).max(10240, { message: "expected at most 10240 MB" }).default(256),
     timeoutSeconds: z.number().int().min(1).max(900, { message: "expected at most 900 seconds (Lambda's limit); Alexa waits 8 seconds for a response" }).default(8),
     logRetentionDays: logRetention.default(30),
+    // The instruction set; the package builder installs wheels for it (manylinux2014_x86_64 or _aarch64).
+    architecture: z.enum(LAMBDA_ARCHITECTURES, {
+      error: `expected a Lambda architecture: one of ${LAMBDA_ARCHITECTURES.join(", ")}`,
+    }).default("x86_64"),
   })
   .strict();
 
@@ -91,16 +97,54 @@ const githubSourceSchema = z
   })
   .strict();
 
+/** A path inside the skill's checkout: relative, no "..", so a recipe cannot reach outside it. */
+const relativePath = (what: string) =>
+  z.string().min(1, { message: `expected ${what}` }).refine((p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes(".."), {
+    message: `expected ${what} as a relative path inside the skill's repository, without ".."`,
+  });
+
+const requirementSchema = z
+  .object({
+    file: relativePath("a requirements file, relative to the code directory"),
+    // pip's --no-deps: install exactly what the file lists (voiceapp311's requirements_no_deps.txt).
+    noDeps: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * How to build the Lambda package, declared instead of the ASK CLI's
+ * conventions (hooks/build.sh, package.json, requirements.txt, zip-only).
+ * Every path but codeDir is relative to codeDir, which becomes the zip root.
+ */
+const buildRecipeSchema = z
+  .object({
+    codeDir: relativePath("the code directory, relative to the repository root, e.g. mycity").default("."),
+    include: z.array(relativePath("a file or folder to package, relative to the code directory"))
+      .min(1, { message: "expected at least one file or folder to package, e.g. [\"lambda_function.py\", \"mycity\"]" })
+      .default(["."]),
+    exclude: z.array(z.string().min(1)).default([]),
+    requirements: z.array(requirementSchema).default([]),
+    findLinks: z.array(relativePath("a directory of wheels (pip --find-links), relative to the code directory")).default([]),
+  })
+  .strict();
+
 const skillSourceSchema = z
   .object({
     owner: githubSourceSchema.shape.owner.default("codeforboston"),
     repo: githubSourceSchema.shape.repo.default("voiceapp311"),
     branch: githubSourceSchema.shape.branch.default("master"),
-    // Paths inside the skill's repository.
+    /**
+     * @deprecated Read only by the old buildspec (stacks/buildspec.ts) until it
+     * moves to `npm run package`; the package builder ignores it. Use `build`.
+     */
     include: z.array(z.string().min(1)).min(1, { message: "expected the files and folders that make up the Lambda package" })
       .default(["lambda_function.py", "mycity"]),
+    /** @deprecated As `include`: use `build.requirements`. */
     requirementsFile: z.string().min(1).default("requirements.txt"),
+    // Used when the repository has no ask-resources.json naming one (skillMetadata.src).
     skillPackagePath: z.string().min(1).default("skill-package"),
+    // Declared build; when absent the ASK CLI's conventions apply.
+    build: buildRecipeSchema.optional(),
   })
   .strict();
 
@@ -178,3 +222,4 @@ export const environmentSchema = z
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type BuildRecipe = z.output<typeof buildRecipeSchema>;

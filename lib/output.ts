@@ -68,7 +68,10 @@ export interface CommandOutputOptions {
 /** The one console Output of every command: results on standard output, warnings and progress on standard error, as Unix tools do. */
 export function commandOutput(io: Writers, options: CommandOutputOptions = {}): Output {
   const env = options.env ?? {};
-  const redact = redactor([...(options.secrets ?? []), ...CREDENTIAL_VARIABLES.map((name) => env[name])]);
+  const fromEnv = CREDENTIAL_VARIABLES.map((name) => env[name]);
+  // Also for the error message the entry point prints, which may quote a tool's output (a hook's stderr).
+  rememberSecrets(fromEnv);
+  const redact = redactor([...(options.secrets ?? []), ...fromEnv]);
   const human = options.json ? io.stderr : io.stdout;
   return {
     info: (m) => void human.write(`${redact(m)}\n`),

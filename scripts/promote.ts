@@ -4,16 +4,20 @@ import { releaseMain, type ReleaseMainOptions } from "../lib/release/command-lin
 
 export const PROMOTE_HELP = `Usage: npm run promote -- [options]
 
-The code-only production update, without re-certification: publishes $LATEST
-as a version (once its update has finished; an unchanged $LATEST gives back
-the version already published), checks that the version answers a
-LaunchRequest, and moves the live alias (the alias the live skill's endpoint
+The production update without re-certification, for new code or a new
+function configuration (runtime, memory, timeout, environment, role):
+publishes $LATEST as a version once its update has finished (Lambda gives
+back the last version when neither code nor configuration changed since),
+and when that version is not the live alias's, checks that it answers a
+LaunchRequest and moves the live alias (the alias the live skill's endpoint
 points at: blue, green or a legacy production-N) to it, recording the version
 it leaves in the alias's description for npm run rollback. After the move the
-alias must answer too, or it is moved back. When the live alias already has
-$LATEST's code there is nothing to promote. The move carries the alias's
-RevisionId: if somebody else changed the alias meanwhile, nothing is
-overwritten (exit 4). Running it again after a failure continues where it stopped.
+alias must answer too, or it is moved back. The live alias must carry the
+skill's Alexa permission first (npx cdktf deploy restores it). The move carries
+the alias's RevisionId: if somebody else changed the alias meanwhile, nothing
+is overwritten (exit 4). Running it again after a failure continues where it
+stopped. The confirmation names the version, so it is asked after the publish;
+a version left unused is given back by the next run.
 
 Options:
   -y, --yes    do not ask for confirmation (needed when not on a terminal)
@@ -27,7 +31,7 @@ SKILL_COMMIT (the skill's commit on $LATEST, to describe the new version by; els
 
 Exit status: 0 promoted, or nothing to promote; 1 a step or a check failed (live
 is as it was); 2 bad usage, or confirmation needed; 3 refused (live is not on an
-alias, or a review uses the live alias); 4 conflict with a concurrent change.
+alias, a review uses the live alias, or Alexa may not invoke it); 4 conflict with a concurrent change.
 `;
 
 /** The options of main: how the dependencies are wired, where the confirmation is read. */

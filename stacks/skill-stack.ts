@@ -69,6 +69,8 @@ export class SkillStack extends EnvironmentStack {
       role: role.arn,
       runtime: fn.runtime,
       handler: fn.handler,
+      // The package builder installs wheels for this architecture; the two must agree.
+      architectures: [fn.architecture],
       memorySize: fn.memoryMb,
       timeout: fn.timeoutSeconds,
       filename: placeholder.path,

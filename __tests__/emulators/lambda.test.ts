@@ -133,14 +133,21 @@ describe("code updates", () => {
   });
 
   test("the SDK's own waiter sees the update through", async () => {
-    const { emu, lambda } = await emulator({ updateDurationMs: 30 });
+    // The update lasts until the waiter's second read, however slow the machine: outcomes, not timings.
+    const { emu, lambda } = await emulator({ updateDurationMs: 3_600_000 });
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: zip("waited") }));
+    const seen: string[] = [];
+    emu.faults.before("GetFunction", () => {
+      if (seen.push("GetFunction") === 2) emu.state.finishUpdate(FN);
+    });
     const result = await waitUntilFunctionUpdatedV2(
-      { client: lambda, maxWaitTime: 5, minDelay: 0.02, maxDelay: 0.05 },
+      { client: lambda, maxWaitTime: 30, minDelay: 0.02, maxDelay: 0.05 },
       { FunctionName: FN },
     );
     expect(result.state).toBe("SUCCESS");
-    expect(emu.calls.count("GetFunction")).toBeGreaterThanOrEqual(2);
+    // The first read saw InProgress and the waiter went on; the second saw the update finished.
+    expect(emu.calls.of("GetFunction").map((c) => c.status)).toEqual([200, 200]);
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }))).LastUpdateStatus).toBe("Successful");
   });
 
   test("a package that is not a zip is refused; DryRun validates without changing anything", async () => {
@@ -184,7 +191,8 @@ describe("code updates", () => {
 
 describe("versions", () => {
   test("PublishVersion is refused while the update is in progress, then allowed; unchanged code reuses the version", async () => {
-    const { lambda } = await emulator({ updateDurationMs: 50 });
+    // The update lasts until the test ends it, however slow the machine.
+    const { emu, lambda } = await emulator({ updateDurationMs: 3_600_000 });
     const pkg = zip("release");
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: pkg }));
 
@@ -192,6 +200,7 @@ describe("versions", () => {
     expect(refused).toBeInstanceOf(ResourceConflictException);
     expect(refused.$metadata?.httpStatusCode).toBe(409);
 
+    emu.state.finishUpdate(FN);
     const latest = await waitUpdated(lambda);
     const stale = await rejection(
       lambda.send(new PublishVersionCommand({ FunctionName: FN, RevisionId: "00000000-0000-0000-0000-000000000000" })),
@@ -303,6 +312,25 @@ describe("aliases", () => {
     const err = await rejection(lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: "blue", FunctionVersion: "7" })));
     expect(err).toBeInstanceOf(ResourceNotFoundException);
     expect(err.message).toBe("Function not found: arn:aws:lambda:us-east-1:123456789012:function:BostonInfoSkill:7");
+  });
+});
+
+describe("eventual consistency", () => {
+  test("with staleAliasReads, GetAlias briefly returns an alias as it was, while invocations run the new version", async () => {
+    const { lambda } = await emulator({ staleAliasReads: 2, functions: [{ name: FN, versions: [{}, {}], aliases: [{ name: "blue", version: "1" }] }] });
+    const before = await lambda.send(new GetAliasCommand({ FunctionName: FN, Name: "blue" }));
+    const moved = await lambda.send(new UpdateAliasCommand({ FunctionName: FN, Name: "blue", FunctionVersion: "2", RevisionId: before.RevisionId }));
+    const reads = [];
+    for (let i = 0; i < 3; i++) reads.push(await lambda.send(new GetAliasCommand({ FunctionName: FN, Name: "blue" })));
+    expect(reads.map((r) => [r.FunctionVersion, r.RevisionId])).toEqual([
+      ["1", before.RevisionId],
+      ["1", before.RevisionId],
+      ["2", moved.RevisionId],
+    ]);
+    expect((await lambda.send(new InvokeCommand({ FunctionName: FN, Qualifier: "blue", Payload: Buffer.from("{}") }))).ExecutedVersion).toBe("2");
+    // The stale RevisionId is refused: preconditions see the truth.
+    const refused = await rejection(lambda.send(new UpdateAliasCommand({ FunctionName: FN, Name: "blue", FunctionVersion: "1", RevisionId: before.RevisionId })));
+    expect(refused).toBeInstanceOf(PreconditionFailedException);
   });
 });
 

@@ -185,6 +185,22 @@ describe("SMAPI emulator with the real ask-smapi-sdk", () => {
       expect(emu.endpoints("development")).toEqual([GREEN]);
     });
 
+    it("can lag like Amazon: the status repeats the previous update for N reads, a manifest read is briefly stale", async () => {
+      await start({ consistency: { manifestStatusLagReads: 2, staleManifestReads: 1 } });
+      const tag = etag((await smapi.callGetSkillManifestV1(emu.skillId, "development")).headers);
+      await smapi.updateSkillManifestV1(emu.skillId, "development", manifestWithEndpoint(BLUE), tag);
+      clock.advance(30); // applied, but the first two status reads still report the update before it
+      const reads = [];
+      for (let i = 0; i < 3; i++) reads.push((await smapi.getSkillStatusV1(emu.skillId, "manifest")).manifest);
+      expect(reads.map((m) => [m?.lastUpdateRequest?.status, m?.eTag === tag])).toEqual([["SUCCEEDED", true], ["SUCCEEDED", true], ["SUCCEEDED", false]]);
+      expect(reads[2]?.eTag).toBe(emu.manifestETag("development"));
+      const stale = await smapi.callGetSkillManifestV1(emu.skillId, "development");
+      expect(etag(stale.headers)).toBe(tag);
+      expect((stale.body as v1.skill.Manifest.SkillManifestEnvelope).manifest?.apis?.custom?.endpoint?.uri).toBe(DEFAULT_FUNCTION_ARN);
+      const fresh = await smapi.callGetSkillManifestV1(emu.skillId, "development");
+      expect((fresh.body as v1.skill.Manifest.SkillManifestEnvelope).manifest?.apis?.custom?.endpoint?.uri).toBe(BLUE);
+    });
+
     it("refuses to edit the live stage", async () => {
       const err = await serviceError(smapi.updateSkillManifestV1(emu.skillId, "live", manifestWithEndpoint(BLUE)));
       expect(err.statusCode).toBe(403);

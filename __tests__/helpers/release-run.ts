@@ -9,7 +9,8 @@ import { DryRunPlan } from "../../lib/dry-run";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import { readReleaseState } from "../../lib/release/read-state";
 import { setDevelopmentEndpoint } from "../../lib/release/steps/manifest";
-import { fixtureManifest, smapiClient } from "../../lib/emulators/smapi";
+import { fixtureManifest, smapiClient, type JsonObject } from "../../lib/emulators/smapi";
+import { withEndpoint } from "../../lib/release/endpoints";
 import { startReleaseWorld, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
 
 /** Real time (unless `now` is given), with every wait cut to at most `capMs`. */
@@ -48,6 +49,20 @@ export function fastDeps(world: ReleaseWorld, dryRun?: DryRunPlan): CommandDeps 
 /** What flip does on the SMAPI side: points development at a colour's alias (the tests' stand-in for flip). */
 export async function pointDevelopmentAt(world: ReleaseWorld, colour: Colour): Promise<void> {
   await setDevelopmentEndpoint(fastDeps(world), { state: await readReleaseState(fastDeps(world)), uri: aliasArn(world.names, colour) });
+}
+
+/**
+ * Sets the live stage's endpoints out of band, as a release made by hand
+ * could have left them: the default one and regional overrides, by region.
+ */
+export function setLiveEndpoints(world: ReleaseWorld, endpoints: { default: string } & Partial<Record<"NA" | "EU" | "FE", string>>): void {
+  const live = world.smapiEmu.state.snapshot("live");
+  if (!live) throw new Error("the world's skill was never published");
+  const { default: uri, ...regions } = endpoints;
+  const manifest = withEndpoint(live.manifest, uri) as JsonObject;
+  const custom = (manifest.apis as JsonObject).custom as JsonObject;
+  if (Object.keys(regions).length > 0) custom.regions = Object.fromEntries(Object.entries(regions).map(([region, u]) => [region, { endpoint: { uri: u } }]));
+  world.smapiEmu.state.setStage("live", { ...live, manifest });
 }
 
 /**

@@ -7,7 +7,7 @@ import { manifestEndpoints } from "../../lib/release/endpoints";
 import { main } from "../../scripts/flip";
 import { functionError } from "../../lib/emulators/lambda";
 import type { ReleaseWorld } from "../../lib/emulators/release-world";
-import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+import { releaseDeps, runRelease, setLiveEndpoints, within, type CommandDeps } from "../helpers/release-run";
 
 const flipIn = (world: ReleaseWorld, options: Partial<FlipOptions> = {}, extra: Partial<CommandDeps> = {}) =>
   runRelease("flip", () => flip({ to: "candidate", yes: true, ...options }, releaseDeps(world, extra)));
@@ -60,6 +60,22 @@ describe("npm run flip", () => {
       expect(await aliasVersion(world, "production-3")).toBe("1");
     }));
 
+  it.each([
+    ["blue by default, green in EU", { EU: "green" }],
+    ["the legacy alias by default, blue in FE", { default: "production-3", FE: "blue" }],
+  ] as const)("refuses (exit 3) when live is split across regions (%s), naming each region, and changes nothing (invariant 9)", (_, split) =>
+    within({ live: "legacy" }, async (world) => {
+      const arn = (q: string) => `${world.names.functionArn}:${q}`;
+      const regions = Object.fromEntries(Object.entries(split).filter(([r]) => r !== "default").map(([r, q]) => [r, arn(q)]));
+      setLiveEndpoints(world, { default: arn("default" in split ? split.default : "blue"), ...regions });
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/Refusing to flip: the live stage's endpoints point at different targets: default → .*; (EU|FE) → /);
+      for (const [region, qualifier] of Object.entries(split)) expect(stderr).toContain(`${region} → ${qualifier === "production-3" ? "legacy alias production-3" : `${qualifier} (alias ${qualifier})`}`);
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(world.smapiEmu.calls.filter((c) => c.mutating)).toEqual([]);
+    }));
+
   it("--to latest puts development back on $LATEST and moves no alias", () =>
     within({ live: "blue" }, async (world) => {
       await flipIn(world);
@@ -99,6 +115,27 @@ describe("npm run flip", () => {
       expect(code).toBe(ExitCode.Failed);
       expect(stderr).toMatch(/The development endpoint is back on arn:aws:lambda:us-east-1:123456789012:function:BostonInfoSkill/);
       expect(devEndpoints(world)).toEqual([world.names.functionArn]);
+    }));
+
+  it("does not undo anything after one simulation without an answer: it simulates again (SMAPI's 500)", () =>
+    within({ live: "blue" }, async (world) => {
+      world.smapiEmu.faults.failNext("simulateSkillV2", { status: 500, message: "Internal error" });
+      const { code, stderr, result } = await flipIn(world);
+      expect({ code, stderr }).toEqual({ code: ExitCode.Ok, stderr: "" });
+      expect(result?.outcome).toBe("flipped");
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1")).toHaveLength(1);
+      expect(world.smapiEmu.callsTo("simulateSkillV2").map((c) => c.status)).toEqual([500, 200]);
+    }));
+
+  it("flips under Amazon's eventual consistency: a lagging manifest status, a stale manifest read, stale alias reads", () =>
+    within({ live: "blue", lambda: { staleAliasReads: 2 }, smapi: { consistency: { manifestStatusLagReads: 3, staleManifestReads: 2 } } }, async (world) => {
+      const { code, stderr, result } = await flipIn(world);
+      expect({ code, stderr }).toEqual({ code: ExitCode.Ok, stderr: "" });
+      expect(result).toMatchObject({ outcome: "flipped", colour: "green", version: "2" });
+      expect(world.lambdaEmu.state.getAlias("BostonInfoSkill", "green").functionVersion).toBe("2");
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1").map((c) => c.status)).toEqual([202]);
     }));
 
   it("refuses a candidate without its Alexa permission (invariant 4), before anything moves", () =>

@@ -2,8 +2,8 @@ import { InvariantRefusal } from "../../lib/errors";
 import { manifestEndpoints, withEndpoint } from "../../lib/release/endpoints";
 import { skillCommitResolver } from "../../lib/release/wire";
 import {
-  candidateColour, classifyEndpoint, liveColour, nextStep, previousVersionOf, promotionRecord,
-  refuseLiveColour, refuseWhileInReview, stageTarget, type ReleaseNames, type ReleaseState,
+  candidateColour, classifyEndpoint, coloursUsedBy, liveColour, liveStageProblem, nextStep, previousVersionOf, promotionRecord,
+  refuseLiveColour, refuseWhileInReview, requireCandidate, stageTarget, type ReleaseNames, type ReleaseState,
 } from "../../lib/release/model";
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:BostonInfoSkill";
@@ -75,6 +75,45 @@ describe("colours are derived from the live stage", () => {
 
   it("an unpublished skill releases on blue first", () => {
     expect(candidateColour(state({}))).toBe("blue");
+  });
+});
+
+describe("invariant 9: what the live stage points at decides the candidate", () => {
+  const split = (regions: Record<string, string>, uri = `${ARN}:blue`) => state({ live: stageTarget(manifest(uri, regions), names) });
+
+  it("no colour that any live endpoint uses is the candidate, and a split stage is refused naming each region", () => {
+    const blueAndGreen = split({ EU: `${ARN}:green` });
+    expect(coloursUsedBy(blueAndGreen.live)).toEqual(["blue", "green"]);
+    expect(candidateColour(blueAndGreen)).toBeUndefined();
+    expect(() => requireCandidate(blueAndGreen, "flip")).toThrow(InvariantRefusal);
+    expect(() => requireCandidate(blueAndGreen, "flip")).toThrow(
+      "Refusing to flip: the live stage's endpoints point at different targets: default → blue (alias blue); EU → green (alias green), so live users in some regions run the blue and green aliases.",
+    );
+    expect(() => refuseLiveColour(blueAndGreen, "green", "flip")).toThrow(/would move the green alias, which the live skill uses/);
+  });
+
+  it("refuses a split even when one colour is free: a region on a legacy alias, another on blue", () => {
+    const legacyAndBlue = split({ FE: `${ARN}:blue` }, `${ARN}:production-3`);
+    expect(liveStageProblem(legacyAndBlue)).toBe(
+      "the live stage's endpoints point at different targets: default → legacy alias production-3; FE → blue (alias blue), so live users in some regions run the blue alias",
+    );
+    expect(candidateColour(legacyAndBlue)).toBeUndefined();
+    expect(nextStep(legacyAndBlue)).toMatch(/^Fix the live stage first/);
+  });
+
+  it.each([
+    ["$LATEST", ARN],
+    ["a version", `${ARN}:7`],
+    ["another alias", `${ARN}:beta`],
+    ["another function", `${ARN}Other:green`],
+  ])("refuses a live stage on %s", (_, uri) => {
+    expect(() => requireCandidate(state({ live: classifyEndpoint(uri, names) }), "submit")).toThrow(/^Refusing to submit: the live stage points at/);
+  });
+
+  it("regional overrides that agree are one colour", () => {
+    const agreeing = split({ NA: `${ARN}:green`, EU: `${ARN}:green` }, `${ARN}:green`);
+    expect(agreeing.live).toEqual({ kind: "colour", colour: "green", alias: "green" });
+    expect(requireCandidate(agreeing, "flip")).toBe("blue");
   });
 });
 

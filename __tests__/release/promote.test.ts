@@ -84,15 +84,62 @@ describe("npm run promote", () => {
       expect([alias(world, "blue"), alias(world, "green")]).toEqual([blue, green]);
     }));
 
-  it("has nothing to promote when the live alias already has $LATEST's code: exit 0, no change", () =>
+  it("has nothing to promote when Lambda gives back the live alias's version: exit 0, no change", () =>
     within({ live: "blue" }, async (world) => {
       expect((await runPromote(world)).code).toBe(ExitCode.Ok);
       world.lambdaEmu.calls.clear();
       const { code, result } = await runPromote(world);
       expect(code).toBe(ExitCode.Ok);
       expect(result).toMatchObject({ outcome: "nothing-to-promote", alias: "blue", fromVersion: "2", toVersion: "2" });
+      // The publish is the question; Lambda's answer is the version already there, so nothing was created or moved.
+      expect(mutatingOps(world)).toEqual(["PublishVersion"]);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(3);
+      expect(world.output.text()).toContain("Nothing to promote: Lambda gave back version 2 for $LATEST (neither its code nor its configuration changed since), and alias blue is on it.");
+    }));
+
+  it.each([
+    ["Terraform published it (publish = true)", true],
+    ["nobody published it yet", false],
+  ])("promotes a configuration-only change (same code, new memory size) when %s", (_, terraformPublished) =>
+    within({ live: "blue" }, async (world) => {
+      expect((await runPromote(world)).code).toBe(ExitCode.Ok);
+      world.lambdaEmu.state.updateSettings(FUNCTION_NAME, { memorySize: 512 });
+      if (terraformPublished) world.lambdaEmu.state.publishVersion(FUNCTION_NAME, { description: "Boston Info skill" });
+      const { code, result } = await runPromote(world);
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "promoted", fromVersion: "2", toVersion: "3", published: terraformPublished ? "existing" : "published" });
+      expect(alias(world, "blue").functionVersion).toBe("3");
+      expect(previousVersionOf(alias(world, "blue").description)).toBe("2");
+      const [v2, v3] = ["2", "3"].map((v) => world.lambdaEmu.state.listVersions(FUNCTION_NAME).find((s) => s.version === v)!);
+      expect(v3!.code.sha256).toBe(v2!.code.sha256);
+      expect(v3!.settings.memorySize).toBe(512);
+    }));
+
+  it("refuses (exit 3) while the live alias lacks its Alexa permission, before anything changes", () =>
+    within({ live: "blue" }, async (world) => {
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "blue", "AlexaSkillsKit-blue");
+      const { code, stderr } = await runPromote(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/Alexa may not invoke BostonInfoSkill:blue .*The live skill cannot be invoked through blue, so promote moves nothing until the permission is back\..*npx cdktf deploy/);
       expect(world.lambdaEmu.calls.mutating()).toEqual([]);
-      expect(world.output.text()).toContain("Nothing to promote: alias blue is on version 2, which already has $LATEST's code");
+      expect(alias(world, "blue").functionVersion).toBe("1");
+    }));
+
+  it("under stale alias reads: checks the move by what the alias runs, and a second run that read a stale alias overwrites nothing (exit 4)", () =>
+    within({ live: "blue", lambda: { staleAliasReads: 3 } }, async (world) => {
+      const first = await runPromote(world);
+      expect(first.code).toBe(ExitCode.Ok);
+      const promoted = alias(world, "blue");
+      expect(promoted.functionVersion).toBe("2");
+      // Read right after, the alias still shows version 1: the move is tried with a RevisionId Lambda refuses.
+      const second = await runPromote(world);
+      expect(second.code).toBe(ExitCode.Conflict);
+      expect(second.stderr).toMatch(/Alias blue was changed by someone else after it was read at version 1: it now points at version 2 \(description "previous-version=1 promoted=/);
+      expect(alias(world, "blue")).toEqual(promoted);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(3);
+      // Once reads have caught up, the run converges.
+      const third = await runPromote(world);
+      expect(third.result).toMatchObject({ outcome: "nothing-to-promote", fromVersion: "2" });
     }));
 
   it("reports a concurrent move of the live alias (exit 4) and keeps the other operator's change", () =>
@@ -124,21 +171,26 @@ describe("npm run promote", () => {
       expect(alias(world, "blue").functionVersion).toBe("1");
     }));
 
-  it("needs --yes when nobody can answer (exit 2), and changes nothing", () =>
+  it("needs --yes when nobody can answer (exit 2), and moves nothing", () =>
     within({ live: "blue" }, async (world) => {
       const stdin = Object.assign(Readable.from([]), { isTTY: false });
       const { code, stderr } = await runPromote(world, { yes: false }, { confirm: confirmer({ yes: false, input: stdin }) });
       expect(code).toBe(ExitCode.Usage);
       expect(stderr).toContain("pass --yes to confirm");
-      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      // The question names the version, so it comes after the publish; the version stays unused, and the next run gets it back.
+      expect(mutatingOps(world)).toEqual(["PublishVersion"]);
+      expect(alias(world, "blue").functionVersion).toBe("1");
     }));
 
-  it("changes nothing when a person declines", () =>
+  it("moves nothing when a person declines, and asks about the exact version", () =>
     within({ live: "blue" }, async (world) => {
-      const { code, stderr } = await runPromote(world, { yes: false }, { confirm: async () => false });
+      const confirm = jest.fn(async () => false);
+      const { code, stderr } = await runPromote(world, { yes: false }, { confirm });
       expect(code).toBe(ExitCode.Failed);
-      expect(stderr).toContain("not confirmed. Nothing was changed.");
-      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+      expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^Move the live alias blue of BostonInfoSkill from version 1 to version 2 \("\d{4}-\d\d-\d\d commit 3f9c2a1", code \S+\)\? Live users get it at once\.$/));
+      expect(stderr).toContain("Not promoted: not confirmed. The live alias blue stays on version 1; version 2 stays published and unused");
+      expect(mutatingOps(world)).toEqual(["PublishVersion"]);
+      expect(alias(world, "blue").functionVersion).toBe("1");
     }));
 
   it("publishes nothing after a failed update of $LATEST (exit 1), with Lambda's reason", () =>

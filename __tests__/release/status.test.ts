@@ -2,8 +2,8 @@ import { status } from "../../lib/release/commands/status";
 import { renderStatus } from "../../lib/release/render-status";
 import { systemClock } from "../../lib/clock";
 import { main } from "../../scripts/status";
-import type { ReleaseWorld } from "../../lib/emulators/release-world";
-import { capture, runScript, worldForEachTest } from "../helpers/release-run";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
+import { capture, runScript, setLiveEndpoints, worldForEachTest } from "../helpers/release-run";
 
 function deps(world: ReleaseWorld) {
   return { ...world, clock: systemClock };
@@ -27,6 +27,44 @@ describe("status", () => {
     expect(world.lambdaEmu.calls.mutating()).toEqual([]);
     expect(world.smapiEmu.calls.filter((c) => c.mutating)).toEqual([]);
     world.smapiEmu.assertNoSpecViolations();
+  });
+
+  it("says plainly when live is split across regions: each endpoint's target, no candidate, and a warning", async () => {
+    setLiveEndpoints(world, { default: `${world.names.functionArn}:blue`, EU: `${world.names.functionArn}:green` });
+    const report = await status(deps(world));
+    expect(report.candidateColour).toBeUndefined();
+    expect(report.stages.find((s) => s.stage === "live")?.endpoints.map((e) => [e.path, e.target])).toEqual([
+      ["apis.custom.endpoint.uri", "blue (alias blue)"],
+      ["apis.custom.regions.EU.endpoint.uri", "green (alias green)"],
+    ]);
+    expect(report.warnings).toEqual([expect.stringContaining("The live stage is not on one colour: the live stage's endpoints point at different targets: default → blue (alias blue); EU → green (alias green)")]);
+    expect(report.next).toMatch(/^Fix the live stage first/);
+    const text = renderStatus(report);
+    expect(text).toMatch(/^live\s+endpoint\.uri\s+blue \(alias blue\)$/m);
+    expect(text).toMatch(/^\s+regions\.EU\.endpoint\.uri\s+green \(alias green\)$/m);
+    expect(text).toContain("candidate: none");
+    expect(text).toMatch(/^Warning: The live stage is not on one colour/m);
+  });
+
+  it("warns that the live skill cannot be invoked when the live alias lacks its Alexa permission", async () => {
+    expect((await status(deps(world))).warnings).toEqual([]);
+    world.lambdaEmu.state.removePermission(FUNCTION_NAME, "blue", "AlexaSkillsKit-blue");
+    const report = await status(deps(world));
+    expect(report.warnings).toEqual([expect.stringMatching(/^The live skill cannot be invoked: Alexa may not invoke BostonInfoSkill:blue, where the live endpoint points .*npx cdktf deploy/)]);
+    expect(renderStatus(report)).toMatch(/^Warning: The live skill cannot be invoked/m);
+  });
+
+  it("shows what it knows of a version Terraform published (no date or commit in its description)", async () => {
+    // `publish = true`: a configuration change publishes a version described by the function's own description.
+    const version = world.lambdaEmu.state.publishVersion(FUNCTION_NAME, { description: "Boston Info skill" });
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", version.version);
+    const report = await status(deps(world));
+    expect(report.aliases[0]).toEqual({
+      alias: "blue", colour: "blue", version: version.version, description: "Boston Info skill",
+      lastModified: expect.stringMatching(/^\d{4}-/), codeSha256: expect.any(String), publishedOutsideRelease: true,
+    });
+    expect(report.aliases[0]?.commit).toBeUndefined();
+    expect(renderStatus(report)).toMatch(new RegExp(`^blue\\s+live\\s+${version.version}\\s+\\d{4}-\\d\\d-\\d\\d\\s+-\\s+\\S+\\s+"Boston Info skill", not published by a release`, "m"));
   });
 
   it("makes no call twice", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
 import { ExitCode } from "../../lib/errors";
 import { type ReleaseDeps } from "../../lib/release/deps";
@@ -20,10 +21,15 @@ const depsOf = (world: ReleaseWorld, extra: Partial<ReleaseDeps> = {}): ReleaseD
 
 describe("publishLatest", () => {
   it("waits for an update in progress, then publishes with the CodeSha256 and RevisionId read and a description of the date and commit", () =>
-    within({ lambda: { updateDurationMs: 150 } }, async (world) => {
+    // The update lasts until the step's second read, however slow the machine: outcomes, not timings.
+    within({ lambda: { updateDurationMs: 3_600_000 } }, async (world) => {
       const pkg = makeZip({ "lambda_function.py": "# new code\n" });
       const updated = await world.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: pkg }));
       expect(updated.LastUpdateStatus).toBe("InProgress");
+      let reads = 0;
+      world.lambdaEmu.faults.before("GetFunctionConfiguration", () => {
+        if (++reads === 2) world.lambdaEmu.state.finishUpdate(FUNCTION_NAME);
+      });
 
       const published = await publishLatest(depsOf(world), { names: world.names });
 
@@ -69,6 +75,18 @@ describe("publishLatest", () => {
       expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME)).toHaveLength(2);
     }));
 
+  it("publishes nothing when $LATEST does not hold the code expected, even with a current RevisionId (exit 4)", () =>
+    within({}, async (world) => {
+      // deploy:function publishes "this package": the code hash is its own precondition, not implied by the revision.
+      const read = await world.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FUNCTION_NAME }));
+      const expected = makeZip({ "lambda_function.py": "# the package the caller checked\n" });
+      const latest = { codeSha256: createHash("sha256").update(expected).digest("base64"), revisionId: read.RevisionId ?? "", lastUpdateStatus: "Successful", lastModified: "" };
+      const error = await failure(publishLatest(depsOf(world), { names: world.names, latest }));
+      expect(error.exitCode).toBe(ExitCode.Conflict);
+      expect(error.message).toContain(`its code is no longer ${latest.codeSha256}`);
+      expect(world.lambdaEmu.state.listVersions(FUNCTION_NAME).map((v) => v.version)).toEqual(["$LATEST", "1"]);
+    }));
+
   it("under --dry-run publishes nothing and stands for the version it would publish", () =>
     within({}, async (world) => {
       const dryRun = new DryRunPlan();
@@ -92,6 +110,16 @@ describe("moveAlias", () => {
       const again = await moveAlias(deps, { alias: (await readAlias(world.lambda, FUNCTION_NAME, "blue"))!, toVersion: "2", description: "previous-version=1" });
       expect(again).toBe(revision);
       expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+    }));
+
+  it("clears weighted routing, so the alias runs exactly the version that was checked", () =>
+    within({ versions: 3 }, async (world) => {
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", { "3": 0.1 }); // a canary left running
+      const blue = await readAlias(world.lambda, FUNCTION_NAME, "blue");
+      await moveAlias(depsOf(world), { alias: blue!, toVersion: "2" });
+      const after = world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
+      expect(after.functionVersion).toBe("2");
+      expect(after.additionalVersionWeights).toBeUndefined();
     }));
 
   it("reports a stale RevisionId as a concurrent change naming the alias's current version, and overwrites nothing", () =>
@@ -149,6 +177,15 @@ describe("smokeTest", () => {
         expect(missing.message).toMatch(/BostonInfoSkill:9 does not exist/);
       },
     ));
+
+  it("fails when the alias ran another version than the one it must run (ExecutedVersion)", () =>
+    within({ versions: 2 }, async (world) => {
+      // Right after a move, the alias must answer from the version it was moved to, not from the one it left.
+      const error = await failure(smokeTest(depsOf(world), { qualifier: "blue", expectVersion: "2" }));
+      expect(error).toBeInstanceOf(SmokeTestFailed);
+      expect(error.message).toContain("version 1 answered instead of version 2");
+      await expect(smokeTest(depsOf(world), { qualifier: "blue", expectVersion: "1" })).resolves.toMatchObject({ executedVersion: "1" });
+    }));
 
   it("only lists a check of what does not exist yet under --dry-run", () =>
     within({}, async (world) => {

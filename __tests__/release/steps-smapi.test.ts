@@ -3,6 +3,7 @@
  * ask-smapi-sdk: moving the development endpoint, Alexa's simulation, the
  * skill validations and the submission.
  */
+import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ExitCode } from "../../lib/errors";
 import { DryRunPlan } from "../../lib/dry-run";
 import { aliasArn } from "../../lib/release/model";
@@ -106,6 +107,30 @@ describe("SMAPI release steps", () => {
       expect(error.message).toMatch(/trigger setting .* is invalid.*npx cdktf deploy/s);
     });
 
+    it("waits for its own update, not a status left from an earlier one, and reads through a stale manifest", async () => {
+      await start({ smapi: { consistency: { manifestStatusLagReads: 3, staleManifestReads: 2 } } });
+      const blue = aliasArn(world.names, "blue");
+      const result = await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: blue });
+      expect(result).toMatchObject({ outcome: "updated", uri: blue });
+      expect(result.development.etag).toBe(world.smapiEmu.manifestETag("development"));
+      expect(world.smapiEmu.endpoints("development")).toEqual([blue]);
+      expect(world.output.lines.some((l) => l.kind === "progress" && /an earlier update's \(waiting for ours\)/.test(l.text))).toBe(true);
+    });
+
+    it("does not take an earlier update's failure for its own", async () => {
+      await start({ smapi: { consistency: { manifestStatusLagReads: 3 } } });
+      const green = aliasArn(world.names, "green");
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
+      expect((await failure(setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: green }))).exitCode).toBe(ExitCode.Failed);
+      // The permission is back (cdktf deploy); the status still shows the failure for a few reads after the next update.
+      world.lambdaEmu.state.addPermission(FUNCTION_NAME, "green", {
+        StatementId: "AlexaSkillsKit-green", Action: "lambda:InvokeFunction", Principal: "alexa-appkit.amazon.com", EventSourceToken: world.config.skill.id,
+      });
+      const result = await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: green });
+      expect(result.outcome).toBe("updated");
+      expect(world.smapiEmu.endpoints("development")).toEqual([green]);
+    });
+
     it("makes no call under --dry-run and says what it would do", async () => {
       const plan = new DryRunPlan();
       const result = await setDevelopmentEndpoint(deps(world, plan), { state: await readReleaseState(deps(world)), uri: aliasArn(world.names, "blue") });
@@ -136,6 +161,35 @@ describe("SMAPI release steps", () => {
       const error = await failure(confirmAlexaReaches(deps(world), { uri: blue }));
       expect(error.exitCode).toBe(ExitCode.Failed);
       expect(error.message).toContain(`Alexa reached ${world.names.functionArn} instead of ${blue}`);
+    });
+
+    it("compares the endpoint Alexa reports by what it invokes (:$LATEST, a partial ARN), not as text", async () => {
+      await start({ smapi: { simulationEndpointForm: (uri) => (uri.split(":").length === 7 ? `${uri}:$LATEST` : uri.replace(/^arn:aws:lambda:[^:]+:/, "")) } });
+      const latest = await confirmAlexaReaches(deps(world), { uri: world.names.functionArn });
+      expect(latest).toMatchObject({ outcome: "confirmed", endpoint: `${world.names.functionArn}:$LATEST` });
+      const blue = aliasArn(world.names, "blue");
+      await setDevelopmentEndpoint(deps(world), { state: await readReleaseState(deps(world)), uri: blue });
+      expect(await confirmAlexaReaches(deps(world), { uri: blue })).toMatchObject({ outcome: "confirmed", endpoint: "123456789012:function:BostonInfoSkill:blue" });
+      const error = await failure(confirmAlexaReaches(deps(world), { uri: aliasArn(world.names, "green") }));
+      expect(error.message).toContain("Alexa reached 123456789012:function:BostonInfoSkill:blue instead of");
+    });
+
+    it("starts the simulation again when one gives no answer (SMAPI's 500, a FAILED simulation), but not after a wrong answer", async () => {
+      world.smapiEmu.faults.failNext("simulateSkillV2", { status: 500, message: "Internal error" });
+      let failures = 1;
+      world.smapiEmu.setSimulateHandler(async (sim) => {
+        if (failures-- > 0) return { error: "Rate exceeded" };
+        const response = await world.lambda.send(new InvokeCommand({ FunctionName: sim.endpoint, Payload: Buffer.from(JSON.stringify(sim.request)) }));
+        return { response: JSON.parse(Buffer.from(response.Payload ?? []).toString()) };
+      });
+      const result = await confirmAlexaReaches(deps(world), { uri: world.names.functionArn });
+      expect(result.outcome).toBe("confirmed");
+      expect(world.smapiEmu.callsTo("simulateSkillV2").map((c) => c.status)).toEqual([500, 200, 200]);
+
+      // A definite wrong answer (another endpoint) is final: one simulation, no retry.
+      world.smapiEmu.calls.length = 0;
+      expect((await failure(confirmAlexaReaches(deps(world), { uri: aliasArn(world.names, "blue") }))).message).toMatch(/Alexa reached .* instead of/);
+      expect(world.smapiEmu.callsTo("simulateSkillV2")).toHaveLength(1);
     });
 
     it("fails when the skill's answer is not a well-formed Alexa response, or the simulation fails", async () => {

@@ -5,7 +5,7 @@ import { main } from "../../scripts/submit";
 import { failedValidation } from "../../lib/emulators/smapi";
 import { functionError } from "../../lib/emulators/lambda";
 import type { ReleaseWorld } from "../../lib/emulators/release-world";
-import { failure, fastDeps as deps, mutationTracker, otherOperatorPointsDevelopmentAt, pointDevelopmentAt, runScript, worldForEachTest } from "../helpers/release-run";
+import { failure, fastDeps as deps, mutationTracker, otherOperatorPointsDevelopmentAt, pointDevelopmentAt, runScript, setLiveEndpoints, worldForEachTest } from "../helpers/release-run";
 
 const MANUAL: SubmitOptions = { publicationMethod: "manual" };
 
@@ -29,6 +29,17 @@ describe("submit", () => {
     const error = await failure(submit(MANUAL, deps(world)));
     expect(error.exitCode).toBe(ExitCode.Refused);
     expect(error.message).toMatch(/live colour blue.*npm run finish/);
+  });
+
+  it("refuses (exit 3) while live is split across regions, with development on a colour that live uses in one region (invariant 9)", async () => {
+    // Default on green, EU on blue: with no single live colour, blue looked like the candidate, but EU's live users run it.
+    setLiveEndpoints(world, { default: `${world.names.functionArn}:green`, EU: `${world.names.functionArn}:blue` });
+    await pointDevelopmentAt(world, "blue");
+    mark();
+    const error = await failure(submit(MANUAL, deps(world)));
+    expect(error.exitCode).toBe(ExitCode.Refused);
+    expect(error.message).toContain("Refusing to submit: the live stage's endpoints point at different targets: default → green (alias green); EU → blue (alias blue)");
+    expect(mutationsSinceMark()).toEqual([]);
   });
 
   it("refuses (exit 3) while another submission is in review, naming it", async () => {

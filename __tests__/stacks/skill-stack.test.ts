@@ -27,7 +27,13 @@ describe("SkillStack", () => {
       memory_size: 256,
       timeout: 8,
       publish: true,
+      architectures: ["x86_64"],
     });
+  });
+
+  it("runs on the configured architecture, for which the package builder installs wheels", () => {
+    const { out: arm } = synthSkill((c) => void (c.function = { ...c.function, architecture: "arm64" }));
+    expect(onlyResource(arm, "aws_lambda_function").architectures).toEqual(["arm64"]);
   });
 
   it("starts from a placeholder package built at synth time", () => {

@@ -5,7 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import { UsageError } from "../errors";
-import { codeSha256, LAMBDA_MAX_UNZIPPED_BYTES, listZipEntries, readZip, zipDirectory } from "../package";
+import { codeSha256, formatBytes, LAMBDA_MAX_UNZIPPED_BYTES, listZipEntries, readZip, zipDirectory } from "../package";
+
+// Where it always was, for the modules that import it from here.
+export { formatBytes } from "../package";
 
 export type PackageSource = { kind: "zip"; file: string } | { kind: "source"; dir: string };
 
@@ -41,16 +44,4 @@ export async function loadPackage(source: PackageSource): Promise<DeploymentPack
     files: files.length,
     origin,
   };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

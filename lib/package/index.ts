@@ -10,5 +10,7 @@ export {
   REQUEST_ENVELOPE_ALLOWANCE_BYTES,
 } from "./limits";
 export { checkZip, readZip } from "./read-zip";
+export { extractZip } from "./extract-zip";
+export { formatBytes } from "./format-bytes";
 export { listZipEntries, ZipFormatError, type ZipEntry } from "./zip-entries";
 export { EXECUTABLE_MODE, FILE_MODE, ZIP_EPOCH_DOS, zipDirectory, type ZipDirectoryOptions } from "./zip-directory";

@@ -16,6 +16,8 @@ export interface ZipEntry {
   mode: number;
   /** The DOS timestamp as written, which has no time zone: "YYYY-MM-DD HH:MM:SS". */
   modified: string;
+  /** Where the entry's local header starts (for extraction). */
+  localHeaderOffset: number;
 }
 
 export class ZipFormatError extends Error {}
@@ -59,6 +61,7 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
       crc32: zip.readUInt32LE(pos + 16),
       mode: zip.readUInt32LE(pos + 38) >>> 16,
       modified: dosDateTime(zip.readUInt16LE(pos + 14), zip.readUInt16LE(pos + 12)),
+      localHeaderOffset: sizes.localHeaderOffset,
     });
     pos += 46 + nameLength + extraLength + commentLength;
   }

@@ -27,8 +27,14 @@ export type EndpointTarget =
   | { kind: "other-alias"; alias: string }
   | { kind: "foreign"; uri: string };
 
+/** One endpoint of a stage: the default ("default") or a regional override ("NA", "EU", "FE"), and its target. */
+export interface RegionalTarget {
+  region: string;
+  target: EndpointTarget;
+}
+
 /** What a whole stage points at: one target, several (regional overrides disagree), or nothing. */
-export type StageTarget = EndpointTarget | { kind: "mixed"; targets: EndpointTarget[] } | { kind: "none" };
+export type StageTarget = EndpointTarget | { kind: "mixed"; targets: EndpointTarget[]; endpoints: RegionalTarget[] } | { kind: "none" };
 
 export function classifyEndpoint(uri: string, names: ReleaseNames): EndpointTarget {
   if (uri === names.functionArn || uri === `${names.functionArn}:$LATEST`) return { kind: "latest" };
@@ -42,11 +48,24 @@ export function classifyEndpoint(uri: string, names: ReleaseNames): EndpointTarg
 }
 
 export function stageTarget(manifest: unknown, names: ReleaseNames): StageTarget {
-  const targets = manifestEndpoints(manifest).map((e) => classifyEndpoint(e.uri, names));
+  const endpoints = manifestEndpoints(manifest).map((e) => ({ region: endpointRegion(e.path), target: classifyEndpoint(e.uri, names) }));
+  const targets = endpoints.map((e) => e.target);
   const first = targets[0];
   if (!first) return { kind: "none" };
   const same = targets.every((t) => JSON.stringify(t) === JSON.stringify(first));
-  return same ? first : { kind: "mixed", targets };
+  return same ? first : { kind: "mixed", targets, endpoints };
+}
+
+/** "default" for apis.custom.endpoint.uri, the region ("EU") for a regional override. */
+function endpointRegion(path: string): string {
+  return /\.regions\.([A-Z]+)\./.exec(path)?.[1] ?? "default";
+}
+
+/** The colours any endpoint of a stage uses, default or regional. */
+export function coloursUsedBy(target: StageTarget | undefined): Colour[] {
+  if (!target) return [];
+  const targets = target.kind === "mixed" ? target.targets : [target];
+  return COLOURS.filter((colour) => targets.some((t) => t.kind === "colour" && t.colour === colour));
 }
 
 export function aliasArn(names: ReleaseNames, colour: Colour): string {
@@ -61,7 +80,7 @@ export function describeTarget(target: StageTarget): string {
     case "version": return `version ${target.version} (not an alias)`;
     case "other-alias": return `alias ${target.alias} (not blue or green)`;
     case "foreign": return `another endpoint: ${target.uri}`;
-    case "mixed": return `different endpoints per region: ${target.targets.map(describeTarget).join(", ")}`;
+    case "mixed": return `different endpoints per region: ${target.endpoints.map((e) => `${e.region} → ${describeTarget(e.target)}`).join("; ")}`;
     case "none": return "no endpoint";
   }
 }
@@ -97,12 +116,44 @@ export function liveColour(state: ReleaseState): Colour | undefined {
 }
 
 /**
- * The colour a release may use. With live on a legacy production-N alias
- * (or not published), blue is the candidate, as DESIGN.md says.
+ * What is unexpected about the live stage, or undefined when it is one of
+ * the shapes a release knows: never published, every endpoint on one colour,
+ * or every endpoint on one legacy production-N alias (invariant 9).
  */
-export function candidateColour(state: ReleaseState): Colour {
-  const live = liveColour(state);
-  return live === "blue" ? "green" : "blue";
+export function liveStageProblem(state: ReleaseState): string | undefined {
+  const live = state.live;
+  if (!live || live.kind === "colour" || live.kind === "legacy") return undefined;
+  if (live.kind === "mixed") {
+    const used = coloursUsedBy(live);
+    return (
+      `the live stage's endpoints point at different targets: ${live.endpoints.map((e) => `${e.region} → ${describeTarget(e.target)}`).join("; ")}` +
+      (used.length > 0 ? `, so live users in some regions run the ${used.join(" and ")} alias${used.length > 1 ? "es" : ""}` : "")
+    );
+  }
+  return `the live stage points at ${describeTarget(live)}, not at the blue or green alias or a legacy production-N alias`;
+}
+
+/**
+ * The colour a release may use: one that no live endpoint uses. With live
+ * on a legacy production-N alias (or not published), blue, as DESIGN.md
+ * says. Undefined when the live stage is anything else (invariant 9: a
+ * refusal, not a guess).
+ */
+export function candidateColour(state: ReleaseState): Colour | undefined {
+  if (liveStageProblem(state)) return undefined;
+  const used = coloursUsedBy(state.live);
+  return COLOURS.find((colour) => !used.includes(colour));
+}
+
+/** Invariant 9: the candidate of a command that moves it, or a refusal naming what live points at, region by region. */
+export function requireCandidate(state: ReleaseState, command: string): Colour {
+  const problem = liveStageProblem(state);
+  const candidate = candidateColour(state);
+  if (!problem && candidate) return candidate;
+  throw new InvariantRefusal(
+    `Refusing to ${command}: ${problem ?? "no colour is free of live users"}. A candidate must be a colour that no live endpoint uses, ` +
+      "and moving either alias now could change the code behind the live skill. Nothing was changed. See docs/runbook.md, \"The live stage is split or unexpected\".",
+  );
 }
 
 export function isInReview(state: ReleaseState): boolean {
@@ -122,7 +173,7 @@ export function refuseWhileInReview(state: ReleaseState, action: string): void {
 
 /** Invariant 1: flip, submit and finish never move the live alias. */
 export function refuseLiveColour(state: ReleaseState, colour: Colour, command: string): void {
-  if (liveColour(state) !== colour) return;
+  if (!coloursUsedBy(state.live).includes(colour)) return;
   throw new InvariantRefusal(
     `Refusing: ${command} would move the ${colour} alias, which the live skill uses. Only promote and rollback move the live alias.`,
   );
@@ -132,6 +183,10 @@ export function refuseLiveColour(state: ReleaseState, colour: Colour, command: s
 export function nextStep(state: ReleaseState): string {
   const candidate = candidateColour(state);
   if (isInReview(state)) return `Wait for certification ${state.certification?.id} to finish (npm run status); then npm run finish.`;
+  const problem = liveStageProblem(state);
+  if (problem || !candidate) {
+    return `Fix the live stage first: ${problem ?? "no colour is free"}. flip and submit refuse until live points at one colour (docs/runbook.md, "The live stage is split or unexpected").`;
+  }
   if (state.live?.kind === "legacy") {
     return `Live uses the legacy alias ${state.live.alias}. Run npm run flip to release on ${candidate}; after publication that alias is no longer used.`;
   }

@@ -18,12 +18,12 @@ export function renderStatus(report: StatusReport): string {
       ["ALIAS", "ROLE", "VERSION", "DATE", "COMMIT", "CODE SHA-256", "DESCRIPTION"],
       ...report.aliases.map((a) => [
         a.alias,
-        a.legacy ? "legacy" : a.colour === report.liveColour ? "live" : "candidate",
+        a.legacy ? "legacy" : a.colour === report.liveColour ? "live" : a.colour === report.candidateColour ? "candidate" : "-",
         a.version,
         a.lastModified.slice(0, 10),
         a.commit?.slice(0, 7) ?? "-",
         short(a.codeSha256),
-        a.description || "-",
+        a.publishedOutsideRelease ? `${a.description ? `"${a.description}", ` : ""}not published by a release (date and commit unknown)` : a.description || "-",
       ]),
     ]),
   );
@@ -31,15 +31,17 @@ export function renderStatus(report: StatusReport): string {
   lines.push(
     table([
       ["STAGE", "ENDPOINT", "POINTS AT"],
+      // Each endpoint shows its own target, so a stage whose regions disagree is plain to see.
       ...report.stages.flatMap((s) =>
-        s.endpoints.length === 0 ? [[s.stage, "-", s.target]] : s.endpoints.map((e, i) => [i === 0 ? s.stage : "", e.path.replace("apis.custom.", ""), i === 0 ? s.target : ""]),
+        s.endpoints.length === 0 ? [[s.stage, "-", s.target]] : s.endpoints.map((e, i) => [i === 0 ? s.stage : "", e.path.replace("apis.custom.", ""), e.target]),
       ),
     ]),
   );
   lines.push("");
   const cert = report.certification;
   lines.push(`Certification: ${cert ? `${cert.id} ${cert.status}${cert.submittedAt ? `, submitted ${cert.submittedAt}` : ""}` : "none"}`);
-  lines.push(`Live colour: ${report.liveColour ?? "none"}; candidate: ${report.candidateColour}`);
+  lines.push(`Live colour: ${report.liveColour ?? "none"}; candidate: ${report.candidateColour ?? "none (the live stage is not on one colour)"}`);
+  for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
   lines.push(`Next: ${report.next}`);
   return lines.join("\n");
 }

@@ -90,12 +90,59 @@ export async function waitForModelBuilds(options: StatusWaitOptions & { locales:
   });
 }
 
-/** Waits until the last manifest update has been applied or has failed. */
-export async function waitForManifestUpdate(options: StatusWaitOptions): Promise<WaitResult<ManifestUpdateStatus>> {
+/**
+ * The update a wait is for. SMAPI's status reports only the last update it
+ * knows of, and it lags: right after an update is accepted it may still
+ * report the one before (SUCCEEDED, or FAILED with its errors). The update's
+ * 202 carries no ETag and its Location is the skill's status, not the
+ * update's, so ours is recognised by the eTag: a successful update replaces
+ * the ETag it was sent with (If-Match).
+ */
+export interface OurManifestUpdate {
+  /** The ETag our update was sent with (If-Match): the manifest's before it. */
+  replacedETag: string;
+  /** The status read just before our update: a read that repeats it may be lagging. */
+  before?: ManifestUpdateStatus;
+  /**
+   * How many reads may look like an earlier update's before one is taken for
+   * ours (the status's eTag may be written differently from the manifest's
+   * ETag header; Amazon documents neither); default LAGGING_STATUS_READS.
+   */
+  lagReads?: number;
+}
+
+/** Reads that may repeat an earlier update's status before a wait takes it for ours. */
+export const LAGGING_STATUS_READS = 6;
+
+/** ETags compared as opaque values: without quotes or a weak marker. */
+export function sameETag(a: string | undefined, b: string | undefined): boolean {
+  const bare = (t: string) => t.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+  return a !== undefined && b !== undefined && bare(a) === bare(b);
+}
+
+/**
+ * Waits until the last manifest update has been applied or has failed; with
+ * `ours`, until a status that is our update's (see OurManifestUpdate).
+ */
+export async function waitForManifestUpdate(options: StatusWaitOptions & { ours?: OurManifestUpdate }): Promise<WaitResult<ManifestUpdateStatus>> {
+  const ours = options.ours;
+  let lagging = 0;
   return waitForStatus(options, "the manifest update", async () => {
     const update = await readManifestUpdateStatus(options.smapi, options.skillId);
-    return { done: isFinished(update.status), status: (update.status ?? "not reported yet").toLowerCase().replace("_", " "), value: update };
+    const status = (update.status ?? "not reported yet").toLowerCase().replace("_", " ");
+    if (!isFinished(update.status)) return { done: false, status, value: update };
+    if (ours && looksEarlier(update, ours) && ++lagging <= (ours.lagReads ?? LAGGING_STATUS_READS)) {
+      return { done: false, status: `${status}, an earlier update's (waiting for ours)`, value: update };
+    }
+    return { done: true, status, value: update };
   });
+}
+
+/** A finished status that may be an earlier update's: SUCCEEDED without a new eTag, or exactly the status read before ours. */
+function looksEarlier(update: ManifestUpdateStatus, ours: OurManifestUpdate): boolean {
+  if (update.status === "SUCCEEDED" && (update.eTag === undefined || sameETag(update.eTag, ours.replacedETag))) return true;
+  const before = ours.before;
+  return before !== undefined && before.status === update.status && before.eTag === update.eTag && JSON.stringify(before.errors) === JSON.stringify(update.errors);
 }
 
 function isFinished(status: UpdateStatus | undefined): boolean {

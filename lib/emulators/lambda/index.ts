@@ -58,6 +58,8 @@ export interface LambdaEmulatorOptions {
   region?: string;
   /** How long an UpdateFunctionCode stays `LastUpdateStatus: InProgress` (default 50 ms). */
   updateDurationMs?: number;
+  /** Eventual consistency: after an alias changes, this many GetAlias reads still return it as it was (default 0). */
+  staleAliasReads?: number;
   /** Added to every call before it is handled (default 0). */
   latencyMs?: number;
   /** Runs every RequestResponse/Event invocation; defaults to a tiny Alexa skill. */
@@ -88,6 +90,7 @@ export async function startLambdaEmulator(options: LambdaEmulatorOptions = {}): 
   const state = new LambdaState({
     place,
     updateDurationMs: options.updateDurationMs ?? 50,
+    staleAliasReads: options.staleAliasReads ?? 0,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   });

@@ -215,7 +215,7 @@ export const routes: Route[] = [
     mutating: false,
     handle(req, ctx) {
       const name = unqualified(req, ctx);
-      return { status: 200, body: aliasConfiguration(ctx.state, name, ctx.state.getAlias(name, req.params.Name ?? "")) };
+      return { status: 200, body: aliasConfiguration(ctx.state, name, ctx.state.readAlias(name, req.params.Name ?? "")) };
     },
   },
   {

@@ -111,6 +111,8 @@ export interface Resolved {
 export interface StateOptions {
   place: Place;
   updateDurationMs: number;
+  /** After an alias changes, this many GetAlias reads of it still return it as it was (default 0). */
+  staleAliasReads?: number;
   now: () => number;
   random: () => number;
 }
@@ -130,6 +132,8 @@ export function lambdaTimestamp(ms: number): string {
 
 export class LambdaState {
   private readonly functions = new Map<string, FunctionRecord>();
+  /** By function and alias: what stale GetAlias reads still return, and how many more of them will. */
+  private readonly staleAliases = new Map<string, { previous: AliasRecord; readsLeft: number }>();
 
   constructor(readonly options: StateOptions) {}
 
@@ -226,6 +230,19 @@ export class LambdaState {
     const version = this.cutVersion(fn, fn.latest.description);
     fn.pending.publishedVersion = version.version;
     return version;
+  }
+
+  /**
+   * Changes `$LATEST`'s configuration (memory, timeout, runtime, ...), as
+   * UpdateFunctionConfiguration does for Terraform: a new RevisionId, and the
+   * next PublishVersion publishes a new version even though the code is the same.
+   */
+  updateSettings(name: string, settings: Partial<FunctionSettings>): Snapshot {
+    const fn = this.get(name);
+    if (fn.pending) throw updateInProgress(this.arn(name));
+    fn.latest = { ...fn.latest, settings: { ...fn.latest.settings, ...settings }, revisionId: randomUUID(), lastModified: this.stamp() };
+    fn.changedSincePublish = true;
+    return fn.latest;
   }
 
   /** Makes the next update of `name` end `Failed`, as a broken package or a service fault would. */
@@ -351,6 +368,20 @@ export class LambdaState {
     return record;
   }
 
+  /**
+   * The alias as the GetAlias API answers: briefly stale after a change when
+   * `staleAliasReads` is set. Lambda's control plane is eventually
+   * consistent and AWS does not bound how long a read may lag, so this models
+   * the less convenient case; invocations always run the current version.
+   */
+  readAlias(name: string, alias: string): AliasRecord {
+    const current = this.getAlias(name, alias);
+    const stale = this.staleAliases.get(`${name}:${alias}`);
+    if (!stale || stale.readsLeft <= 0) return current;
+    stale.readsLeft -= 1;
+    return stale.previous;
+  }
+
   updateAlias(name: string, alias: string, input: AliasInput): AliasRecord {
     const fn = this.get(name);
     const current = this.getAlias(name, alias);
@@ -368,6 +399,8 @@ export class LambdaState {
       this.checkRouting(fn, next.functionVersion, next.additionalVersionWeights);
     }
     fn.aliases.set(alias, next);
+    const staleReads = this.options.staleAliasReads ?? 0;
+    if (staleReads > 0) this.staleAliases.set(`${name}:${alias}`, { previous: current, readsLeft: staleReads });
     return next;
   }
 

@@ -56,6 +56,21 @@ export interface RollbackOutcome {
 
 export type LambdaPermissionCheck = (arn: string, skillId: string) => boolean | Promise<boolean>;
 
+/**
+ * Amazon's eventual consistency, which its documentation does not bound, so
+ * the emulator models the less convenient case on request (default: none).
+ */
+export interface Consistency {
+  /**
+   * After a manifest update is accepted, this many reads of the skill status
+   * still report the previous update (its status, errors and eTag), even
+   * once the new one has finished.
+   */
+  manifestStatusLagReads: number;
+  /** After a manifest update is applied, this many reads of the development manifest still return the previous one (and its ETag). */
+  staleManifestReads: number;
+}
+
 export interface EmulatorContext {
   state: SkillState;
   scheduler: Scheduler;
@@ -63,6 +78,9 @@ export interface EmulatorContext {
   now(): number;
   /** "immediate": a manifest update naming an unpermitted Lambda is refused with 400; "status": it fails in the status. */
   endpointCheck: "immediate" | "status";
+  consistency: Consistency;
+  /** How a simulation reports the endpoint it invoked (Amazon does not document the form). */
+  reportedEndpoint(uri: string): string;
   isLambdaPermitted(arn: string): Promise<boolean>;
   simulate?: SimulateHandler;
   modelBuildOutcomes: Map<string, ModelBuildOutcome>;

@@ -3,7 +3,7 @@ export { EMULATED_OPERATIONS, startSmapiEmulator } from "./server";
 export type { CallLogEntry, SmapiEmulator, SmapiEmulatorOptions, SpecViolation } from "./server";
 export { smapiClient, smapiEnv } from "./client";
 export type { SmapiClient } from "./client";
-export type { ModelBuildOutcome, RollbackOutcome, Timings, ValidationOutcome, LambdaPermissionCheck } from "./http";
+export type { Consistency, ModelBuildOutcome, RollbackOutcome, Timings, ValidationOutcome, LambdaPermissionCheck } from "./http";
 export type { SimulateHandler, SimulationContext, SimulationOutcome } from "./simulations";
 export { modelBuildError } from "./models";
 export { failedValidation } from "./testing";

@@ -61,6 +61,11 @@ const getSkillManifestV1: Handler = (req, ctx) => {
   }
   const content = state.content(stage);
   if (!content) return notFound(`The skill ${state.skillId} has no ${stage} stage.`);
+  const stale = stage === "development" ? state.staleDevelopmentManifest : undefined;
+  if (stale && stale.readsLeft > 0) {
+    stale.readsLeft -= 1;
+    return respond(200, { manifest: stale.manifest.value }, { ETag: stale.manifest.eTag });
+  }
   return respond(200, { manifest: content.manifest.value }, { ETag: content.manifest.eTag });
 };
 
@@ -85,6 +90,8 @@ const updateSkillManifestV1: Handler = async (req, ctx) => {
   if (errors.length > 0 && ctx.endpointCheck === "immediate") return badRequest("Skill manifest is not valid.", errors);
 
   state.manifestUpdatePending = true;
+  const lagReads = ctx.consistency.manifestStatusLagReads;
+  if (lagReads > 0) state.laggingManifestStatus = { reported: structuredClone(state.manifestUpdate), readsLeft: lagReads };
   state.manifestUpdate = { ...state.manifestUpdate, status: "IN_PROGRESS", errors: [], warnings: [] };
   ctx.scheduler.after(ctx.timings.manifestUpdateMs, () => {
     state.manifestUpdatePending = false;
@@ -93,6 +100,7 @@ const updateSkillManifestV1: Handler = async (req, ctx) => {
       return;
     }
     const dev = state.content("development");
+    if (dev && ctx.consistency.staleManifestReads > 0) state.staleDevelopmentManifest = { manifest: dev.manifest, readsLeft: ctx.consistency.staleManifestReads };
     if (dev) dev.manifest = versioned(manifest);
     state.manifestUpdate = { status: "SUCCEEDED", errors: [], warnings: [], eTag: dev?.manifest.eTag ?? "" };
   });
@@ -108,7 +116,13 @@ const getSkillStatusV1: Handler = (req, ctx) => {
   const wants = (r: string) => resources.length === 0 || resources.includes(r);
   const body: JsonObject = {};
   if (wants("manifest")) {
-    const u = state.manifestUpdate;
+    // A lagging read reports the update before the last one accepted, even once that one has finished.
+    const lagging = state.laggingManifestStatus;
+    let u = state.manifestUpdate;
+    if (lagging && lagging.readsLeft > 0) {
+      lagging.readsLeft -= 1;
+      u = lagging.reported;
+    }
     body.manifest = { lastUpdateRequest: withProblems({ status: u.status }, u.errors, u.warnings), eTag: u.eTag };
   }
   if (wants("interactionModel") && state.modelBuilds.size > 0) {

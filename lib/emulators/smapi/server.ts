@@ -13,6 +13,7 @@ import {
   type EmulatorContext,
   type Handler,
   type HandlerResult,
+  type Consistency,
   type LambdaPermissionCheck,
   type ModelBuildOutcome,
   type RollbackOutcome,
@@ -52,6 +53,14 @@ export interface SmapiEmulatorOptions {
   lambdaPermissions?: Iterable<string> | LambdaPermissionCheck;
   /** How a manifest naming an unpermitted Lambda fails: at once (400) or in the status (default). */
   endpointCheck?: "immediate" | "status";
+  /** Amazon's eventual consistency: a manifest status that lags behind an update, a manifest read that is briefly stale (default: none). */
+  consistency?: Partial<Consistency>;
+  /**
+   * The form in which a simulation reports the endpoint it invoked, from the
+   * manifest's URI (default: as written). Amazon does not document it: an
+   * unqualified ARN may come back as `…:$LATEST`, an ARN as a partial one.
+   */
+  simulationEndpointForm?: (uri: string) => string;
   timings?: Partial<Timings>;
   /** Sends a simulation's request to the skill's endpoint; without it simulations fail. */
   simulate?: SimulateHandler;
@@ -175,6 +184,8 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     now,
     endpointCheck: options.endpointCheck ?? "status",
+    consistency: { manifestStatusLagReads: 0, staleManifestReads: 0, ...options.consistency },
+    reportedEndpoint: options.simulationEndpointForm ?? ((uri) => uri),
     isLambdaPermitted: async (arn) => permissionOverrides.get(arn) ?? (await basePermission(arn, state.skillId)),
     simulate: options.simulate,
     modelBuildOutcomes: new Map(),

@@ -111,7 +111,7 @@ async function run(
       skillExecutionInfo: {
         invocations: [
           {
-            invocationRequest: { endpoint: sim.endpoint, body: sim.request },
+            invocationRequest: { endpoint: ctx.reportedEndpoint(sim.endpoint), body: sim.request },
             invocationResponse: { body: outcome.response },
             metrics: { skillExecutionTimeInMilliseconds: Math.round(outcome.executionMs ?? Date.now() - started) },
           },

@@ -147,6 +147,10 @@ export class SkillState {
   manifestUpdate: ManifestUpdateState;
   /** True between an accepted manifest update and its outcome. */
   manifestUpdatePending = false;
+  /** What lagging status reads still report after an update was accepted, and how many more of them will. */
+  laggingManifestStatus?: { reported: ManifestUpdateState; readsLeft: number };
+  /** The development manifest stale reads still return after an update was applied, and how many more of them will. */
+  staleDevelopmentManifest?: { manifest: Versioned<JsonObject>; readsLeft: number };
   readonly modelBuilds = new Map<string, ModelBuildState>();
   readonly enabled = new Set<Stage>();
   readonly versions: SkillVersionRecord[] = [];

@@ -137,7 +137,7 @@ async function afterFailure(deps: FinishDeps, state: ObservedState, action: "mov
   const review = state.certification!;
   const dev = state.development;
   const candidate = dev.kind === "colour" ? dev.colour : candidateColour(state);
-  const alias = deps.config.aliases[candidate];
+  const alias = candidate ? deps.config.aliases[candidate] : "the candidate alias";
   const steps = [
     review.status === "FAILED"
       ? `Read Amazon's reasons: the e-mail to the developer account, or the Certification tab of the developer console (certification ${review.id}).`

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { InvariantRefusal, OperationFailed } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { aliasArn, candidateColour, describeTarget, refuseLiveColour, refuseWhileInReview, type Colour } from "../model";
+import { aliasArn, describeTarget, refuseLiveColour, refuseWhileInReview, requireCandidate, type Colour } from "../model";
 import { readReleaseState, readStageManifest, type ObservedState } from "../read-state";
 import { moveAlias } from "../steps/alias";
 import { setDevelopmentEndpoint } from "../steps/manifest";
@@ -60,7 +60,8 @@ async function toLatest(options: FlipOptions, deps: FlipDeps, state: ObservedSta
 async function toCandidate(options: FlipOptions, deps: FlipDeps, state: ObservedState): Promise<FlipResult> {
   const step = <T>(what: string, run: () => Promise<T>) => inStep("flip", what, run);
   const { names, output } = { names: state.names, output: deps.output };
-  const colour = candidateColour(state);
+  // Invariant 9: a colour any live endpoint uses is never the candidate; an unexpected live stage is refused.
+  const colour = requireCandidate(state, "flip");
   // Invariant 1, by construction and checked: the candidate is never the live colour.
   refuseLiveColour(state, colour, "flip");
   const alias = state.aliases[colour];

@@ -5,17 +5,23 @@ import { previousVersionOf, promotionRecord, type AliasView, type Colour } from 
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
 import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
+import { checkAlexaPermission } from "../steps/permission";
 import { waitForLatest } from "../../lambda/latest";
 import { publishLatest, readVersion, type PublishedVersion } from "../../lambda/publish";
 import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
 
 /**
- * npm run promote: the code-only production update. `$LATEST` becomes a
- * version, the version answers a LaunchRequest, and the live alias moves to
- * it (remembering the version it leaves, for rollback), then answers too,
- * or is moved back. Everything is read fresh, so a run after a crash at any
- * step picks up where the last one stopped: an unchanged `$LATEST` publishes
- * as the same version, and an alias already there is "nothing to promote".
+ * npm run promote: the production update without re-certification, for new
+ * code or a new function configuration (runtime, memory, timeout,
+ * environment, role). `$LATEST` is published first, and the version decides:
+ * Lambda gives back the last version when neither code nor configuration
+ * changed since, and publishes a new one when either did (as Terraform's
+ * `publish = true` does on a configuration change). When that version is not
+ * the live alias's, it must answer a LaunchRequest, then the live alias moves
+ * to it (remembering the version it leaves, for rollback) and must answer
+ * too, or is moved back. The live alias must carry its Alexa permission
+ * before anything is done. Everything is read fresh, so a run after a crash
+ * at any step picks up where the last one stopped.
  */
 
 export interface PromoteResult {
@@ -44,11 +50,15 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
   const from: AliasView = live.alias;
   const base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
   output.info(`Live uses ${describeLiveAlias(live)}, on version ${from.version}.`);
+  // A live alias Alexa may not invoke means the live skill is down: that is for cdktf deploy to fix, not for a code change to hide.
+  await step(`checking the Alexa permission of ${from.name}`, () =>
+    checkAlexaPermission(deps, { qualifier: from.name, why: `The live skill cannot be invoked through ${from.name}, so promote moves nothing until the permission is back.` }),
+  );
 
   const latest = await step("waiting for $LATEST", () => waitForLatest(deps, { functionName, current: state.latest }));
-  const current = await step(`reading version ${from.version}`, () => readVersion(deps, { functionName, version: from.version }));
-  if (current.codeSha256 === latest.codeSha256) {
-    output.info(`Nothing to promote: alias ${from.name} is on version ${from.version}, which already has $LATEST's code (${latest.codeSha256}).`);
+  const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
+  if (version.version === from.version) {
+    output.info(`Nothing to promote: Lambda gave back version ${version.version} for $LATEST (neither its code nor its configuration changed since), and alias ${from.name} is on it.`);
     // A run that stopped between its move and its check left this alias unchecked: check it now (Invoke changes nothing).
     await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
       if (!(error instanceof SmokeTestFailed)) throw error;
@@ -58,16 +68,18 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
     return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
   }
 
-  if (!deps.dryRun && !options.yes) {
-    const question = `Publish ${functionName}'s $LATEST (code ${latest.codeSha256}, updated ${latest.lastModified}) and move the live alias ${from.name} from version ${from.version} to it? Live users get the new code at once.`;
-    if (!(await deps.confirm(question))) throw new OperationFailed("Not promoted: not confirmed. Nothing was changed.");
-  }
-
-  const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
   await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
     if (!(error instanceof OperationFailed)) throw error;
     throw new OperationFailed(`Not promoted: ${error.message} The live alias ${from.name} stays on version ${from.version}.`);
   });
+
+  if (!deps.dryRun && !options.yes) {
+    const what = `version ${version.version} ("${version.description}", code ${version.codeSha256}${version.codeSha256 === (await codeOf(deps, functionName, from.version)) ? ", the same code: a configuration change" : ""})`;
+    const question = `Move the live alias ${from.name} of ${functionName} from version ${from.version} to ${what}? Live users get it at once.`;
+    if (!(await deps.confirm(question))) {
+      throw new OperationFailed(`Not promoted: not confirmed. The live alias ${from.name} stays on version ${from.version}; version ${version.version} stays published and unused (the next promote gives it back).`);
+    }
+  }
 
   const description = promotionRecord(from.version, new Date(deps.clock.now()));
   const revisionId = await step(`moving alias ${from.name}`, () => moveAlias(deps, { alias: from, toVersion: version.version, description }));
@@ -78,9 +90,17 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
   });
 
   if (deps.dryRun) {
-    output.info(`Dry run: nothing was changed. A real run would make the ${deps.dryRun.calls.length} call(s) listed above.`);
+    output.info(
+      `Dry run: nothing was changed. A real run would make the ${deps.dryRun.calls.length} call(s) listed above ` +
+        `(none after the publish if Lambda gives back version ${from.version}: then there is nothing to promote).`,
+    );
     return { ...base, outcome: "dry-run", toVersion: version.version, published: version.outcome, description, plannedCalls: [...deps.dryRun.calls] };
   }
   output.info(`Promoted: live alias ${from.name} is now on version ${version.version} ("${version.description}"), was ${from.version}. npm run rollback moves it back.`);
   return { ...base, outcome: "promoted", toVersion: version.version, published: version.outcome, description };
+}
+
+/** The code hash of a published version, to tell a person whether a promotion changes code or only configuration. */
+async function codeOf(deps: PromoteDeps, functionName: string, version: string): Promise<string> {
+  return (await readVersion(deps, { functionName, version })).codeSha256;
 }

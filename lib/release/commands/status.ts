@@ -1,6 +1,10 @@
 import type { ReleaseDeps } from "../deps";
 import { manifestEndpoints } from "../endpoints";
-import { candidateColour, describeTarget, isInReview, liveColour, nextStep, stageTarget, type Colour, type StageTarget } from "../model";
+import {
+  candidateColour, classifyEndpoint, describeTarget, isInReview, liveColour, liveStageProblem, nextStep, stageTarget,
+  type Colour, type EndpointTarget, type ReleaseNames, type StageTarget,
+} from "../model";
+import { readAlexaPermission } from "../steps/permission";
 import { readAlias, readReleaseState, readStageManifest } from "../read-state";
 import { readVersion } from "../../lambda/publish";
 import { smapiCall } from "../../smapi/errors";
@@ -11,6 +15,12 @@ export interface VersionReport {
   lastModified: string;
   commit?: string;
   codeSha256: string;
+  /**
+   * Set when the description is not a release's (date and commit): Terraform
+   * publishes a version on every configuration change (publish = true), and
+   * such a version is known only by its number, date and code hash.
+   */
+  publishedOutsideRelease?: true;
 }
 
 export interface AliasReport extends VersionReport {
@@ -21,7 +31,8 @@ export interface AliasReport extends VersionReport {
 
 export interface StageReport {
   stage: "development" | "certified" | "live";
-  endpoints: Array<{ path: string; uri: string }>;
+  /** Every endpoint, default and regional, with what it points at. */
+  endpoints: Array<{ path: string; uri: string; target: string }>;
   target: string;
   colour?: Colour;
 }
@@ -33,13 +44,18 @@ export interface StatusReport {
   aliases: AliasReport[];
   stages: StageReport[];
   liveColour?: Colour;
-  candidateColour: Colour;
+  /** Undefined when the live stage is split or unexpected (no colour may be released on). */
+  candidateColour?: Colour;
   certification?: { id: string; status: string; submittedAt?: string };
   inReview: boolean;
+  /** What stops a release or breaks the live skill: a split live stage, a live alias Alexa may not invoke. */
+  warnings: string[];
   next: string;
 }
 
 const COMMIT = /commit ([0-9a-f]{7,40})/;
+/** What releases describe their versions by (lib/lambda/commit.ts): the date, then the commit if known. */
+const RELEASE_DESCRIPTION = /^\d{4}-\d\d-\d\d(?: commit \S+)?$/;
 
 /**
  * Everything a person needs before a release step, read fresh: no state is
@@ -66,11 +82,17 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
     await Promise.all(versions.map(async (version) => [version, await describeVersion(deps, version)] as const)),
   );
   const stages: StageReport[] = [
-    stageReport("development", state.manifests.development.manifest, state.development),
-    ...(certified ? [stageReport("certified", certified.manifest, stageTarget(certified.manifest, state.names))] : []),
-    ...(state.manifests.live && state.live ? [stageReport("live", state.manifests.live.manifest, state.live)] : []),
+    stageReport("development", state.manifests.development.manifest, state.development, state.names),
+    ...(certified ? [stageReport("certified", certified.manifest, stageTarget(certified.manifest, state.names), state.names)] : []),
+    ...(state.manifests.live && state.live ? [stageReport("live", state.manifests.live.manifest, state.live, state.names)] : []),
   ];
   const live = liveColour(state);
+  const candidate = candidateColour(state);
+  const problem = liveStageProblem(state);
+  const warnings = [
+    ...(problem ? [`The live stage is not on one colour: ${problem}. flip and submit refuse until it is (docs/runbook.md).`] : []),
+    ...(await livePermissionWarnings(deps, state.live)),
+  ];
   return {
     skillId,
     functionName: config.function.name,
@@ -82,24 +104,52 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
     })),
     stages,
     ...(live ? { liveColour: live } : {}),
-    candidateColour: candidateColour(state),
+    ...(candidate ? { candidateColour: candidate } : {}),
     ...(state.certification ? { certification: state.certification } : {}),
     inReview: isInReview(state),
+    warnings,
     next: nextStep(state),
   };
+}
 
+/** The Lambda qualifier an endpoint target of our function invokes ("" for the unqualified function), if any. */
+function qualifierOf(target: EndpointTarget): string | undefined {
+  switch (target.kind) {
+    case "latest": return "";
+    case "colour":
+    case "legacy":
+    case "other-alias": return target.alias;
+    case "version": return target.version;
+    case "foreign": return undefined;
+  }
+}
+
+/** One warning per qualifier the live stage invokes that lacks this skill's Alexa permission: the live skill cannot be invoked there. */
+async function livePermissionWarnings(deps: ReleaseDeps, live: StageTarget | undefined): Promise<string[]> {
+  if (!live || live.kind === "none") return [];
+  const targets = live.kind === "mixed" ? live.targets : [live];
+  const qualifiers = [...new Set(targets.map(qualifierOf).filter((q): q is string => q !== undefined))];
+  const checked = await Promise.all(qualifiers.map(async (qualifier) => ({ qualifier, found: await readAlexaPermission(deps, qualifier ? { qualifier } : {}) })));
+  return checked.flatMap(({ qualifier, found }) =>
+    "problem" in found
+      ? [
+          `The live skill cannot be invoked: Alexa may not invoke ${deps.config.function.name}${qualifier ? `:${qualifier}` : " (unqualified)"}, where the live endpoint points (${found.problem}). ` +
+            "Run npx cdktf deploy to restore the permission; promote refuses until then.",
+        ]
+      : [],
+  );
 }
 
 async function describeVersion(deps: ReleaseDeps, version: string): Promise<VersionReport> {
   const read = await readVersion(deps, { functionName: deps.config.function.name, version });
   const commit = COMMIT.exec(read.description)?.[1];
-  return { ...read, ...(commit ? { commit } : {}) };
+  return { ...read, ...(commit ? { commit } : {}), ...(RELEASE_DESCRIPTION.test(read.description) ? {} : { publishedOutsideRelease: true as const }) };
 }
 
-function stageReport(stage: StageReport["stage"], manifest: unknown, target: StageTarget): StageReport {
+function stageReport(stage: StageReport["stage"], manifest: unknown, target: StageTarget, names: ReleaseNames): StageReport {
   return {
     stage,
-    endpoints: manifestEndpoints(manifest),
+    endpoints: manifestEndpoints(manifest).map((e) => ({ ...e, target: describeTarget(classifyEndpoint(e.uri, names)) })),
     target: describeTarget(target),
     ...(target.kind === "colour" ? { colour: target.colour } : {}),
   };

@@ -2,7 +2,7 @@ import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { ConcurrentChange, InvariantRefusal, UsageError } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { candidateColour, describeTarget, isInReview, liveColour, stageTarget, type Colour } from "../model";
+import { describeTarget, isInReview, liveColour, requireCandidate, stageTarget, type Colour } from "../model";
 import { readReleaseState, type ObservedState } from "../read-state";
 import { readDevelopmentManifest } from "../steps/manifest";
 import { submitForCertification, VERSION_MESSAGE_MAX, type PublicationMethod } from "../steps/certify";
@@ -55,7 +55,8 @@ export async function submit(options: SubmitOptions, deps: SubmitDeps): Promise<
     throw new UsageError(`--message must be 1 to ${VERSION_MESSAGE_MAX} characters (Amazon's limit for a version message); it has ${options.message.length}.`);
   }
   const state = await readReleaseState(deps);
-  const candidate = candidateColour(state);
+  // Invariant 9: a review must not pin a colour that live users in any region run.
+  const candidate = requireCandidate(state, "submit");
   const alias = state.aliases[candidate];
   const base = { skillId: deps.config.skill.id, publicationMethod, candidate: { colour: candidate, alias: alias?.name ?? deps.config.aliases[candidate], ...(alias ? { version: alias.version } : {}) } };
   const dev = state.development;

@@ -73,7 +73,7 @@ export async function findLiveAlias(deps: Pick<ReleaseDeps, "lambda" | "config">
  * (the current one when it already was there; undefined under --dry-run).
  */
 export async function moveAlias(
-  deps: Pick<ReleaseDeps, "lambda" | "config" | "output" | "dryRun">,
+  deps: Pick<ReleaseDeps, "lambda" | "config" | "output" | "clock" | "dryRun">,
   options: { alias: AliasView; toVersion: string; description?: string },
 ): Promise<string | undefined> {
   const { alias, toVersion, description } = options;
@@ -98,7 +98,7 @@ export async function moveAlias(
       );
     } catch (error) {
       if (!(error instanceof PreconditionFailedException)) throw error;
-      const now = await readAlias(deps.lambda, functionName, alias.name).catch(() => undefined);
+      const now = await readAfterConflict(deps, alias);
       // The SDK retries a call whose answer was lost; if the first attempt went through, the retry meets our own change.
       if (now && now.version === toVersion && (description === undefined || now.description === description)) {
         return { FunctionVersion: now.version, RevisionId: now.revisionId };
@@ -109,6 +109,25 @@ export async function moveAlias(
   if (!moved) return undefined;
   deps.output.info(`Moved alias ${alias.name} from version ${alias.version} to version ${moved.FunctionVersion ?? toVersion}.`);
   return moved.RevisionId;
+}
+
+// Reads of an alias that may still show the RevisionId a 412 just refused (GetAlias is eventually consistent).
+const STALE_ALIAS_READS = 5;
+
+/**
+ * The alias after Lambda refused our RevisionId (412). That refusal proves
+ * the RevisionId is no longer current, so a read that still shows it is stale
+ * and is made again (a few times) before anything is concluded from it.
+ */
+async function readAfterConflict(deps: Pick<ReleaseDeps, "lambda" | "config" | "output" | "clock">, sent: AliasView): Promise<AliasView | undefined> {
+  let delay = 200;
+  for (let read = 1; ; read++) {
+    const now = await readAlias(deps.lambda, deps.config.function.name, sent.name).catch(() => undefined);
+    if (!now || now.revisionId !== sent.revisionId || read >= STALE_ALIAS_READS) return now;
+    deps.output.progress(`alias ${sent.name} still reads as before the conflict (a stale read); reading it again`);
+    await deps.clock.sleep(delay);
+    delay *= 2;
+  }
 }
 
 function concurrentChange(read: AliasView, now: AliasView | undefined): ConcurrentChange {

@@ -1,7 +1,9 @@
 import type { v1 } from "ask-smapi-model";
 import { ConcurrentChange, OperationFailed } from "../../errors";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
-import { waitForManifestUpdate, type ManifestUpdateStatus, type SmapiProblem } from "../../smapi/skill-status";
+import {
+  readManifestUpdateStatus, sameETag, waitForManifestUpdate, type ManifestUpdateStatus, type OurManifestUpdate, type SmapiProblem,
+} from "../../smapi/skill-status";
 import { type ReleaseDeps } from "../deps";
 import { mutate } from "../../dry-run";
 import { manifestEndpoints, withEndpoint, type ManifestEndpoint } from "../endpoints";
@@ -92,18 +94,21 @@ interface Applied {
 }
 
 async function put(deps: EndpointDeps, skillId: string, desired: v1.skill.Manifest.SkillManifestEnvelope, etag: string, uri: string, timeoutMs?: number): Promise<Applied> {
+  // What a lagging status would still report once our update is accepted.
+  const before = await readManifestUpdateStatus(deps.smapi, skillId);
+  const ours: OurManifestUpdate = { replacedETag: etag, before };
   try {
     await deps.smapi.callUpdateSkillManifestV1(skillId, "development", desired, etag);
   } catch (error) {
     const status = statusCodeOf(error);
-    if (status === 412 || status === 409) return settle(deps, skillId, uri, status, timeoutMs);
+    if (status === 412 || status === 409) return settle(deps, skillId, uri, status, ours, timeoutMs);
     const refused = violationMessages(error);
     if (status === 400 && refused.some((m) => MISSING_TRIGGER.test(m))) throw missingTrigger(deps, uri, refused);
     throw explainSmapiError(error, { action: "updating the development manifest", skillId });
   }
-  const update = await waitForUpdate(deps, skillId, timeoutMs);
+  const update = await waitForUpdate(deps, skillId, ours, timeoutMs);
   if (update.status === "FAILED") throw updateFailed(deps, uri, update.errors);
-  const now = await readSettled(deps, skillId, timeoutMs);
+  const now = await readApplied(deps, skillId, ours, timeoutMs);
   if (!allAt(now.manifest, uri)) {
     throw new ConcurrentChange(
       `The development manifest was updated to ${uri}, but it no longer points there: somebody else changed it right after. ` +
@@ -114,8 +119,8 @@ async function put(deps: EndpointDeps, skillId: string, desired: v1.skill.Manife
 }
 
 /** After a 412 or 409: our own earlier attempt may have landed, or somebody else's update did. */
-async function settle(deps: EndpointDeps, skillId: string, uri: string, status: number, timeoutMs?: number): Promise<Applied> {
-  const now = await readSettled(deps, skillId, timeoutMs);
+async function settle(deps: EndpointDeps, skillId: string, uri: string, status: number, ours: OurManifestUpdate, timeoutMs?: number): Promise<Applied> {
+  const now = await readApplied(deps, skillId, ours, timeoutMs);
   if (allAt(now.manifest, uri)) {
     deps.output.progress(`The development manifest already points at ${uri} (an earlier attempt of this update landed).`);
     return { development: now.manifest, warnings: now.update?.warnings ?? [] };
@@ -129,8 +134,34 @@ async function settle(deps: EndpointDeps, skillId: string, uri: string, status: 
   );
 }
 
+// Reads of the manifest that may still return it as it was before our update (SMAPI is eventually consistent).
+const STALE_MANIFEST_READS = 5;
+
+/**
+ * The development manifest after our update: a read that still carries the
+ * ETag our update replaced is stale (a 412 or a SUCCEEDED status says the
+ * manifest changed), so it is read again, a few times, before anything is
+ * concluded from it: a stale read is never reported as somebody else's change.
+ */
+async function readApplied(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
+  let delay = 500;
+  for (let read = 1; ; read++) {
+    const now = await readSettled(deps, skillId, ours, timeoutMs);
+    if (!sameETag(now.manifest.etag, ours.replacedETag)) return now;
+    if (read >= STALE_MANIFEST_READS) {
+      throw new OperationFailed(
+        `Amazon reported the development manifest as updated, but ${read} reads in a row still returned it as it was before (ETag ${ours.replacedETag}). ` +
+          "It may show up later: check with npm run status, then run the command again.",
+      );
+    }
+    deps.output.progress(`the development manifest still reads as before the update (a stale read); reading it again in ${delay / 1000} s`);
+    await deps.clock.sleep(delay);
+    delay *= 2;
+  }
+}
+
 /** The development manifest once no update is pending (a read during one is answered 303). */
-async function readSettled(deps: EndpointDeps, skillId: string, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
+async function readSettled(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
   let update: ManifestUpdateStatus | undefined;
   // Twice at most: a second pending update right after the first is somebody else's, reported as such by the caller.
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -140,13 +171,14 @@ async function readSettled(deps: EndpointDeps, skillId: string, timeoutMs?: numb
     } catch (error) {
       if (statusCodeOf(error) !== 303) throw explainSmapiError(error, { action: "reading the development manifest", skillId });
     }
-    update = await waitForUpdate(deps, skillId, timeoutMs);
+    update = await waitForUpdate(deps, skillId, ours, timeoutMs);
   }
   throw new OperationFailed("SMAPI kept applying updates to the development manifest; wait until it has finished (npm run status) and run the command again.");
 }
 
-async function waitForUpdate(deps: EndpointDeps, skillId: string, timeoutMs = MANIFEST_UPDATE_TIMEOUT_MS): Promise<ManifestUpdateStatus> {
-  const waited = await waitForManifestUpdate({ smapi: deps.smapi, skillId, timeoutMs, clock: deps.clock, output: deps.output });
+/** Waits for our update's outcome: a status left from an earlier update is not taken for it. */
+async function waitForUpdate(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs = MANIFEST_UPDATE_TIMEOUT_MS): Promise<ManifestUpdateStatus> {
+  const waited = await waitForManifestUpdate({ smapi: deps.smapi, skillId, timeoutMs, clock: deps.clock, output: deps.output, ours });
   if (!waited.finished) {
     throw new OperationFailed(
       `Amazon had not applied the development manifest update after ${Math.round(timeoutMs / 1000)} s (last status: ${waited.value.status ?? "not reported"}). ` +

@@ -46,34 +46,47 @@ export function alexaStatement(policy: unknown, skillId: string): { statementId:
 }
 
 /**
- * Reads the resource policy of the function at `qualifier` (an alias, or
- * the unqualified function when omitted) and refuses (InvariantRefusal,
- * exit 3) unless Alexa may invoke it for this skill.
+ * Whether Alexa may invoke the function at `qualifier` (an alias, or the
+ * unqualified function when omitted) for this skill: the statement that
+ * allows it, or why nothing does. Read only; status reports it as it is.
  */
-export async function checkAlexaPermission(
-  deps: Pick<ReleaseDeps, "lambda" | "config" | "output">,
+export async function readAlexaPermission(
+  deps: Pick<ReleaseDeps, "lambda" | "config">,
   options: { qualifier?: string } = {},
-): Promise<{ statementId: string }> {
-  const functionName = deps.config.function.name;
-  const skillId = deps.config.skill.id;
-  const target = options.qualifier ? `${functionName}:${options.qualifier}` : `${functionName} (unqualified)`;
-  let found: ReturnType<typeof alexaStatement>;
+): Promise<{ statementId: string } | { problem: string }> {
   try {
-    const response = await deps.lambda.send(new GetPolicyCommand({ FunctionName: functionName, ...(options.qualifier ? { Qualifier: options.qualifier } : {}) }));
+    const response = await deps.lambda.send(
+      new GetPolicyCommand({ FunctionName: deps.config.function.name, ...(options.qualifier ? { Qualifier: options.qualifier } : {}) }),
+    );
     let policy: unknown;
     try {
       policy = JSON.parse(response.Policy ?? "{}");
     } catch {
       policy = undefined;
     }
-    found = alexaStatement(policy, skillId);
+    return alexaStatement(policy, deps.config.skill.id);
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    found = { problem: `it has no resource policy at all, or it does not exist (${error.message})` };
+    return { problem: `it has no resource policy at all, or it does not exist (${error.message})` };
   }
+}
+
+/**
+ * Reads the resource policy of the function at `qualifier` and refuses
+ * (InvariantRefusal, exit 3) unless Alexa may invoke it for this skill.
+ * `why` says what the refusal protects, for the command's message.
+ */
+export async function checkAlexaPermission(
+  deps: Pick<ReleaseDeps, "lambda" | "config" | "output">,
+  options: { qualifier?: string; why?: string } = {},
+): Promise<{ statementId: string }> {
+  const functionName = deps.config.function.name;
+  const skillId = deps.config.skill.id;
+  const target = options.qualifier ? `${functionName}:${options.qualifier}` : `${functionName} (unqualified)`;
+  const found = await readAlexaPermission(deps, options);
   if ("problem" in found) {
     throw new InvariantRefusal(
-      `Refusing: Alexa may not invoke ${target} for skill ${skillId}: ${found.problem}. Every endpoint the skill may use needs an Alexa Skills Kit ` +
+      `Refusing: Alexa may not invoke ${target} for skill ${skillId}: ${found.problem}.${options.why ? ` ${options.why}` : ""} Every endpoint the skill may use needs an Alexa Skills Kit ` +
         "trigger scoped to the skill's ID. Terraform owns these permissions: run npx cdktf deploy to restore them.",
     );
   }

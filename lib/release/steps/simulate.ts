@@ -1,5 +1,7 @@
 import type { v2 } from "ask-smapi-model";
-import { OperationFailed } from "../../errors";
+import { OperationFailed, PipelineError } from "../../errors";
+import { sameLambdaTarget } from "../../lambda/arn";
+import { withRetry } from "../../retry";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
 import { type ReleaseDeps } from "../deps";
 import { mutate } from "../../dry-run";
@@ -18,10 +20,12 @@ import { waitForSmapiStatus } from "./wait-smapi";
 export type SimulateDeps = Pick<ReleaseDeps, "smapi" | "config" | "output" | "clock" | "dryRun">;
 
 export interface ConfirmReachInput {
-  /** The endpoint Alexa must reach: the ARN exactly as the manifest holds it. */
+  /** The endpoint Alexa must reach (compared by what it invokes, not as text). */
   uri: string;
-  /** How long the simulation may take; default 2 minutes. */
+  /** How long each simulation may take; default 2 minutes. */
   timeoutMs?: number;
+  /** Simulations in all when one gives no answer (a transient fault); default SIMULATION_ATTEMPTS. */
+  attempts?: number;
 }
 
 export interface ReachResult {
@@ -38,19 +42,68 @@ export interface ReachResult {
 
 export const SIMULATION_TIMEOUT_MS = 2 * 60_000;
 
+/** Starting another simulation is harmless, so a simulation without an answer is tried this many times in all. */
+export const SIMULATION_ATTEMPTS = 3;
+
+/**
+ * A simulation that gave no answer: SMAPI failed (5xx, throttling, the
+ * network) or the simulation FAILED. Another simulation may well succeed,
+ * so it is retried; only a definite wrong answer is final.
+ */
+class NoAnswer extends OperationFailed {}
+
+/** SMAPI's own faults: throttling, 5xx, and no answer at all (a network failure). */
+function isTransient(error: unknown): boolean {
+  if (error instanceof PipelineError) return false;
+  const status = statusCodeOf(error);
+  return status === undefined || status === 429 || status >= 500;
+}
+
+/** The call, with SMAPI's transient faults turned into NoAnswer (so the whole simulation is tried again). */
+function noAnswerOnFault<T>(action: string, call: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      throw new NoAnswer(explainSmapiError(error, { action }).message);
+    }
+  };
+}
+
 /**
  * Simulates "open <invocation name>" in the first configured locale on the
  * development stage (enabling the stage for testing first if it is not) and
  * requires a SUCCESSFUL simulation whose invocation went to `uri` with a
- * well-formed Alexa response. Anything else is an OperationFailed saying what
- * Alexa reached instead. A concurrent simulation (409) is waited out a few
- * times. Under --dry-run, enabling and simulating are only listed.
+ * well-formed Alexa response. A simulation without an answer (a FAILED one,
+ * or SMAPI's own fault) is started again, a few times; a definite wrong
+ * answer (another endpoint, a malformed response, no invocation) is not.
+ * Either way, what is finally wrong is an OperationFailed saying what Alexa
+ * reached instead. A concurrent simulation (409) is waited out a few times.
+ * Under --dry-run, enabling and simulating are only listed.
  */
 export async function confirmAlexaReaches(deps: SimulateDeps, input: ConfirmReachInput): Promise<ReachResult> {
   const skillId = deps.config.skill.id;
   const locale = deps.config.skill.locales[0] ?? "en-US";
   const utterance = `open ${deps.config.skill.invocationName}`;
   await enableForTesting(deps, skillId);
+  const attempts = input.attempts ?? SIMULATION_ATTEMPTS;
+  try {
+    return await withRetry(() => simulateOnce(deps, input, { skillId, locale, utterance }), {
+      policy: { attempts, baseDelayMs: 2000, maxDelayMs: 10_000 },
+      clock: deps.clock,
+      retryError: (error) => ({ retry: error instanceof NoAnswer }),
+      onRetry: ({ attempt, delayMs, reason }) =>
+        deps.output.progress(`the simulation gave no answer (${reason}); simulating again in ${Math.round(delayMs / 1000)} s (${attempt} of ${attempts - 1})`),
+    });
+  } catch (error) {
+    if (error instanceof NoAnswer && attempts > 1) throw new OperationFailed(`${error.message} (${attempts} simulations in a row gave no answer.)`);
+    throw error;
+  }
+}
+
+async function simulateOnce(deps: SimulateDeps, input: ConfirmReachInput, at: { skillId: string; locale: string; utterance: string }): Promise<ReachResult> {
+  const { skillId, locale, utterance } = at;
   const simulated = await mutate(deps, `simulate "${utterance}" (${locale}) on the development stage and check that Alexa reaches ${input.uri}`, () =>
     simulate(deps, skillId, { input: { content: utterance }, device: { locale }, session: { mode: "FORCE_NEW_SESSION" } }, input.timeoutMs),
   );
@@ -61,7 +114,7 @@ export async function confirmAlexaReaches(deps: SimulateDeps, input: ConfirmReac
   const base = { utterance, locale, ...(simulated.id ? { simulationId: simulated.id } : {}), ...(endpoint ? { endpoint } : {}), ...(caption ? { caption } : {}) };
   if (simulated.status !== "SUCCESSFUL") {
     const why = simulated.result?.error?.message ?? "no reason given";
-    throw new OperationFailed(
+    throw new NoAnswer(
       `Alexa's simulation of "${utterance}" failed${endpoint ? ` at ${endpoint}` : ""}: ${why}. ` +
         `Expected it to reach ${input.uri}; check the function's logs and npm run status.`,
     );
@@ -72,7 +125,7 @@ export async function confirmAlexaReaches(deps: SimulateDeps, input: ConfirmReac
         `Expected it to reach ${input.uri}: check the invocation name (${deps.config.skill.invocationName}) and the ${locale} interaction model.`,
     );
   }
-  if (endpoint !== input.uri) {
+  if (!sameLambdaTarget(endpoint, input.uri)) {
     throw new OperationFailed(
       `Alexa reached ${endpoint} instead of ${input.uri} for "${utterance}" (${locale}): the development manifest does not send this locale's region there ` +
         "(a regional override that disagrees, or an update that has not been applied). Check npm run status.",
@@ -105,8 +158,11 @@ async function simulate(
   request: v2.skill.simulations.SimulationsApiRequest,
   timeoutMs = SIMULATION_TIMEOUT_MS,
 ): Promise<v2.skill.simulations.SimulationsApiResponse> {
-  const started = await retryWhileBusy(deps, "the simulation", { action: "starting a simulation on the development stage", skillId }, () =>
-    deps.smapi.simulateSkillV2(skillId, "development", request),
+  const started = await retryWhileBusy(
+    deps,
+    "the simulation",
+    { action: "starting a simulation on the development stage", skillId },
+    noAnswerOnFault("starting a simulation on the development stage", () => deps.smapi.simulateSkillV2(skillId, "development", request)),
   );
   const id = started.id;
   if (!id) throw new OperationFailed("SMAPI started a simulation without giving its id.");
@@ -115,7 +171,7 @@ async function simulate(
     what: `the simulation of "${request.input.content}"`,
     action: "reading the simulation's result",
     skillId,
-    read: () => deps.smapi.getSkillSimulationV2(skillId, "development", id),
+    read: noAnswerOnFault("reading the simulation's result", () => deps.smapi.getSkillSimulationV2(skillId, "development", id)),
     timeoutMs,
     initialDelayMs: 500,
     maxDelayMs: 5000,
