@@ -1,8 +1,8 @@
 import { InvariantRefusal } from "../../lib/errors";
 import { manifestEndpoints, withEndpoint } from "../../lib/release/endpoints";
 import {
-  aliasArn, candidateColour, classifyEndpoint, describeTarget, isInReview, liveColour, nextStep, previousVersionOf,
-  promotionRecord, refuseLiveColour, refuseWhileInReview, stageTarget, type ReleaseNames, type ReleaseState, type StageTarget,
+  aliasArn, candidateColour, classifyEndpoint, coloursUsedBy, describeTarget, isInReview, liveColour, liveStageProblem, nextStep, previousVersionOf,
+  promotionRecord, refuseLiveColour, refuseWhileInReview, requireCandidate, stageTarget, type ReleaseNames, type ReleaseState, type StageTarget,
 } from "../../lib/release/model";
 
 /**
@@ -48,7 +48,7 @@ describe("stageTarget", () => {
 
   it("lists every disagreeing target when regions differ", () => {
     expect(stageTarget(manifest({ endpoint: { uri: `${ARN}:green` }, regions: { FE: { endpoint: { uri: `${ARN}:blue` } } } }), names)).toEqual({
-      kind: "mixed", targets: [greenLive, blueLive],
+      kind: "mixed", targets: [greenLive, blueLive], endpoints: [{ region: "default", target: greenLive }, { region: "FE", target: blueLive }],
     });
   });
 });
@@ -61,7 +61,8 @@ describe("describeTarget says what each stage points at", () => {
     [{ kind: "version", version: "9" }, "version 9 (not an alias)"],
     [{ kind: "other-alias", alias: "beta" }, "alias beta (not blue or green)"],
     [{ kind: "foreign", uri: "arn:x" }, "another endpoint: arn:x"],
-    [{ kind: "mixed", targets: [blueLive, { kind: "latest" }] }, "different endpoints per region: blue (alias blue), $LATEST (unqualified)"],
+    [{ kind: "mixed", targets: [blueLive, { kind: "latest" }], endpoints: [{ region: "default", target: blueLive }, { region: "EU", target: { kind: "latest" } }] },
+      "different endpoints per region: default → blue (alias blue); EU → $LATEST (unqualified)"],
     [{ kind: "none" }, "no endpoint"],
   ])("%j", (target, text) => {
     expect(describeTarget(target)).toBe(text);
@@ -102,6 +103,37 @@ describe("colours and review", () => {
     );
     expect(() => refuseLiveColour(state({ live: blueLive }), "blue", "submit")).toThrow(InvariantRefusal);
     expect(() => refuseLiveColour(state({ live: { kind: "legacy", alias: "production-1" } }), "blue", "flip")).not.toThrow();
+  });
+});
+
+describe("invariant 9 at its edges", () => {
+  const mixed = (...targets: Array<{ region: string; target: typeof blueLive | typeof greenLive | { kind: "latest" } }>): StageTarget =>
+    ({ kind: "mixed", targets: targets.map((t) => t.target), endpoints: targets });
+
+  it("the colours a stage uses: none for no stage or no colour, each colour once, in colour order", () => {
+    expect(coloursUsedBy(undefined)).toEqual([]);
+    expect(coloursUsedBy({ kind: "latest" })).toEqual([]);
+    expect(coloursUsedBy(greenLive)).toEqual(["green"]);
+    expect(coloursUsedBy(mixed({ region: "default", target: greenLive }, { region: "EU", target: blueLive }, { region: "FE", target: greenLive }))).toEqual(["blue", "green"]);
+  });
+
+  it("a split live stage without any colour is named without a colour clause", () => {
+    const split = state({ live: mixed({ region: "default", target: { kind: "latest" } }, { region: "EU", target: { kind: "latest" } }) });
+    expect(liveStageProblem(split)).toBe("the live stage's endpoints point at different targets: default → $LATEST (unqualified); EU → $LATEST (unqualified)");
+    expect(liveStageProblem(state({ live: mixed({ region: "default", target: greenLive }, { region: "EU", target: { kind: "latest" } }) }))).toMatch(/, so live users in some regions run the green alias$/);
+  });
+
+  it("the known shapes of live are no problem, and the candidate is the free colour", () => {
+    for (const live of [undefined, blueLive, { kind: "legacy", alias: "production-1" } as const]) {
+      expect(liveStageProblem(state({ live }))).toBeUndefined();
+    }
+    expect(requireCandidate(state({ live: blueLive }), "flip")).toBe("green");
+    expect(requireCandidate(state({}), "flip")).toBe("blue");
+    expect(() => requireCandidate(state({ live: { kind: "latest" } }), "flip")).toThrow(InvariantRefusal);
+    expect(nextStep(state({ live: { kind: "version", version: "4" } }))).toBe(
+      "Fix the live stage first: the live stage points at version 4 (not an alias), not at the blue or green alias or a legacy production-N alias. " +
+        "flip and submit refuse until live points at one colour (docs/runbook.md, \"The live stage is split or unexpected\").",
+    );
   });
 });
 
