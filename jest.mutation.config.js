@@ -16,6 +16,7 @@ module.exports = {
     "**/__tests__/release/steps-lambda.test.ts",
     "**/__tests__/release/steps-smapi.test.ts",
     "**/__tests__/release/steps-mutation.test.ts",
+    "**/__tests__/release/alias-mutation.test.ts",
     "**/__tests__/lib/smapi-errors.test.ts",
     "**/__tests__/lib/smapi-errors-mutation.test.ts",
   ],
