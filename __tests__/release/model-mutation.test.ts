@@ -72,6 +72,7 @@ describe("describeTarget says what each stage points at", () => {
 describe("colours and review", () => {
   it("a live stage on anything but a colour has no live colour", () => {
     expect(liveColour(state({ live: { kind: "latest" } }))).toBeUndefined();
+    expect(liveColour(state({}))).toBeUndefined();
     expect(liveColour(state({ live: greenLive }))).toBe("green");
   });
 
@@ -207,7 +208,14 @@ describe("endpoints", () => {
     });
   });
 
+  it("withEndpoint keeps what else the default endpoint says (its certificate type)", () => {
+    const after = withEndpoint({ manifest: { apis: { custom: { endpoint: { uri: ARN, sslCertificateType: "Trusted" } } } } }, `${ARN}:green`);
+    expect(after.manifest.apis.custom.endpoint).toEqual({ uri: `${ARN}:green`, sslCertificateType: "Trusted" });
+  });
+
   it("withEndpoint refuses a manifest that is not a custom skill", () => {
     expect(() => withEndpoint({ manifest: { apis: {} } }, ARN)).toThrow(/no apis\.custom section/);
+    expect(() => withEndpoint({ manifest: { apis: { custom: [] } } }, ARN)).toThrow(/no apis\.custom section/);
+    expect(() => withEndpoint({ manifest: { apis: { custom: "custom" } } }, ARN)).toThrow(/no apis\.custom section/);
   });
 });

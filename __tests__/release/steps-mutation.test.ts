@@ -162,5 +162,11 @@ describe("checkAlexaPermission reads the policy of the qualifier asked", () => {
       expect(refused.message).toMatch(new RegExp(`^Refusing: Alexa may not invoke BostonInfoSkill:green for skill ${world.config.skill.id}: `));
       // The function's own permission still stands: the check read the alias's policy, not the function's.
       await expect(checkAlexaPermission(deps)).resolves.toEqual({ statementId: "AlexaSkillsKit" });
+
+      // A policy that cannot be read is a failure to read, not a missing permission.
+      world.lambdaEmu.faults.failNext("GetPolicy", { status: 400, errorType: "InvalidParameterValueException", message: "bad qualifier", times: 3 });
+      const unreadable = await checkAlexaPermission(deps, { qualifier: "blue" }).catch((e: unknown) => e);
+      expect(unreadable).not.toBeInstanceOf(InvariantRefusal);
+      expect((unreadable as Error).name).toBe("InvalidParameterValueException");
     }));
 });
