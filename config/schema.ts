@@ -202,6 +202,35 @@ const ciSchema = z
   })
   .strict();
 
+/**
+ * The canary's optional CloudWatch alarm: one per colour alias, on the Errors
+ * (Sum) of invocations through it (dimensions FunctionName and Resource
+ * `<function>:<alias>`), so whichever colour is live has one. A canary
+ * (npm run promote -- --canary) watches the live alias's alarm and rolls
+ * back when it is in ALARM.
+ */
+const canaryAlarmSchema = z
+  .object({
+    // A city skill's errors are rare: one unhandled error in a minute is worth a look.
+    errors: z.number().int().min(1, { message: "expected at least 1 error per period" }).default(1),
+    periodSeconds: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)], {
+      error: "expected a period of 60, 300, 900 or 3600 seconds",
+    }).default(60),
+    evaluationPeriods: z.number().int().min(1).max(60, { message: "expected at most 60 evaluation periods" }).default(5),
+    datapointsToAlarm: z.number().int().min(1).default(1),
+  })
+  .strict()
+  .refine((a) => a.datapointsToAlarm <= a.evaluationPeriods, {
+    message: "expected datapointsToAlarm to be at most evaluationPeriods",
+    path: ["datapointsToAlarm"],
+  });
+
+const canarySchema = z
+  .object({
+    alarm: canaryAlarmSchema.optional(),
+  })
+  .strict();
+
 export const environmentSchema = z
   .object({
     name: z.string().regex(ENVIRONMENT_NAME, { message: "expected a short kebab-case name such as boston-prod" }),
@@ -216,6 +245,7 @@ export const environmentSchema = z
     pipeline: pipelineSchema,
     state: stateSchema.default({ backend: "local" }),
     ci: ciSchema.optional(),
+    canary: canarySchema.default({}),
     tags: z.record(z.string().regex(/^[\w .:/=+\-@]{1,128}$/), z.string().max(256)).default({}),
   })
   .strict();

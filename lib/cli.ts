@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ExitCode, PipelineError, UsageError } from "./errors";
-import { redactKnownSecrets } from "./output";
+import { ExitCode, UsageError } from "./errors";
+import { translateError } from "./errors/translate";
+import { CREDENTIAL_VARIABLES, redactor } from "./output";
 
 export interface CommandIO {
   env: NodeJS.ProcessEnv;
@@ -9,26 +10,44 @@ export interface CommandIO {
 }
 
 /**
- * Runs a command and turns its typed errors into the contract's exit code
- * and one message a person can act on. Anything else is a bug and keeps its
- * stack trace (rethrown). Returns the exit code, so tests need no process.
+ * Runs a command and turns what it throws into the contract's exit code and
+ * one message a person can act on: typed errors as they are, AWS, SMAPI and
+ * network errors through the one translator (lib/errors/translate.ts).
+ * Anything else is a bug: exit 1 with its message, and its stack only with
+ * DEBUG set. Every line is redacted. Returns the exit code, so tests need no
+ * process.
  */
 export async function runCommand(name: string, io: CommandIO, command: () => Promise<void>): Promise<number> {
   try {
     await command();
     return ExitCode.Ok;
   } catch (error) {
-    if (!(error instanceof PipelineError)) throw error;
-    io.stderr.write(redactKnownSecrets(`${name}: ${error.message}\n`));
-    if (io.env.DEBUG) io.stderr.write(redactKnownSecrets(`${error.stack}\n`));
-    return error.exitCode;
+    return reportFailure(name, io, error);
   }
+}
+
+function reportFailure(name: string, io: CommandIO, error: unknown): number {
+  const redact = redactor(CREDENTIAL_VARIABLES.map((variable) => io.env[variable]));
+  const translated = translateError(error, io.env);
+  if (translated) {
+    io.stderr.write(redact(`${name}: ${translated.message}\n`));
+    if (io.env.DEBUG) io.stderr.write(redact(`${describeForDebug(error)}\n`));
+    return translated.exitCode;
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  io.stderr.write(redact(`${name}: internal error (a bug in the pipeline, please report it): ${message}${io.env.DEBUG ? "" : " (set DEBUG=1 for the stack trace)"}\n`));
+  if (io.env.DEBUG) io.stderr.write(redact(`${describeForDebug(error)}\n`));
+  return ExitCode.Failed;
+}
+
+function describeForDebug(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 /**
  * The process entry point of every script: sets `process.exitCode` (never
- * `process.exit()`, so output is flushed) and reports unexpected errors as
- * failures with their stack.
+ * `process.exit()`, so output is flushed). A main's own failure goes
+ * through the same report as a command's.
  */
 export function runMain(name: string, main: (io: CommandIO) => Promise<number>): void {
   const io: CommandIO = { env: process.env, stdout: process.stdout, stderr: process.stderr };
@@ -37,8 +56,7 @@ export function runMain(name: string, main: (io: CommandIO) => Promise<number>):
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(redactKnownSecrets(`${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
-      process.exitCode = ExitCode.Failed;
+      process.exitCode = reportFailure(name, io, error);
     },
   );
 }
@@ -64,4 +82,11 @@ export function parseSeconds(flag: string, text: string, max: number): number {
   const n = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
   if (!(n > 0 && n <= max)) throw new UsageError(`${flag} takes a number of seconds from 1 to ${max}, got ${JSON.stringify(text)}.`);
   return Math.round(n * 1000);
+}
+
+/** `--repo <dir>`, the checkout of the skill's repository that package and deploy:skill build from. */
+export function requiredRepo(value: string | undefined, help: string): string {
+  const repo = value?.trim();
+  if (repo === undefined || repo === "") throw new UsageError(`--repo is required: the path of a checkout of the skill's repository.\n\n${help}`);
+  return repo;
 }

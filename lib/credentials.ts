@@ -67,6 +67,26 @@ export function readSmapiEndpoints(env: NodeJS.ProcessEnv): SmapiEndpoints {
   return { apiEndpoint: endpoints.apiEndpoint.replace(/\/+$/, ""), authEndpoint: endpoints.authEndpoint.replace(/\/+$/, "") };
 }
 
+/** Where Login with Amazon's authorize page is: ASK_LWA_AUTHORIZE_HOST, the ASK CLI's name. */
+export const DEFAULT_LWA_AUTHORIZE_HOST = "https://www.amazon.com";
+
+export function readLwaAuthorizeHost(env: NodeJS.ProcessEnv): string {
+  const host = value(env, "ASK_LWA_AUTHORIZE_HOST") ?? DEFAULT_LWA_AUTHORIZE_HOST;
+  if (!/^https?:\/\/[^\s/]+(\/.*)?$/.test(host)) {
+    throw new UsageError(`ASK_LWA_AUTHORIZE_HOST is ${JSON.stringify(host)}, which is not a URL; expected for example ${DEFAULT_LWA_AUTHORIZE_HOST}.`);
+  }
+  return host.replace(/\/+$/, "");
+}
+
+/** The security profile's client ID and secret alone (no refresh token yet); each may be missing. */
+export function readLwaClient(env: NodeJS.ProcessEnv): { clientId?: string; clientSecret?: string } {
+  const clientId = value(env, "ASK_LWA_CLIENT_ID");
+  // ASK_LWA_CLIENT_CONFIRMATION is the ASK CLI's newer name for the client secret.
+  const clientSecret = value(env, "ASK_LWA_CLIENT_SECRET") ?? value(env, "ASK_LWA_CLIENT_CONFIRMATION");
+  rememberSecrets([clientSecret]);
+  return { ...(clientId ? { clientId } : {}), ...(clientSecret ? { clientSecret } : {}) };
+}
+
 /** The secret values, for redaction of everything a command prints. */
 export function secretValues(credentials: AskCredentials): string[] {
   return credentials.kind === "refresh-token"

@@ -49,3 +49,10 @@ export class ConcurrentChange extends PipelineError {
     super(message, ExitCode.Conflict);
   }
 }
+
+/** The same kind of error (class and exit code) with another message: to add what a caller knows. */
+export function rephrased(error: PipelineError, message: string): PipelineError {
+  // Every subclass takes its message alone; the base class takes the exit code too.
+  if (error.constructor === PipelineError) return new PipelineError(message, error.exitCode);
+  return new (error.constructor as new (message: string) => PipelineError)(message);
+}

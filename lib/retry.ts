@@ -13,6 +13,8 @@ export interface RetryDecision {
   retry: boolean;
   /** A server-requested wait (Retry-After), honoured when longer than the backoff. */
   afterMs?: number;
+  /** What the retry line says about a retried result, e.g. "HTTP 429 (throttled)". */
+  reason?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       const result = await operation(attempt);
       decision = last ? { retry: false } : (options.retryResult?.(result) ?? { retry: false });
       if (!decision.retry) return result;
-      reason = "retryable response";
+      reason = decision.reason ?? "retryable response";
     } catch (error) {
       decision = last ? { retry: false } : (options.retryError?.(error) ?? { retry: false });
       if (!decision.retry) throw error;

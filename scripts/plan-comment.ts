@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import type { Octokit } from "@octokit/rest";
 import { OperationFailed, UsageError } from "../lib/errors";
 import { runCommand, runMain, type CommandIO } from "../lib/cli";
+import { redactKnownSecrets } from "../lib/output";
 import { pullRequestContext, workflowRunUrl } from "../lib/plan/context";
 import { createGitHubClient, statusOf, upsertComment, type GitHubClientOptions } from "../lib/plan/github";
 import type { StackPlan } from "../lib/plan/model";
@@ -140,7 +141,7 @@ export async function planComment(args: PlanCommentArgs, deps: PlanCommentDeps):
     const reason = `GitHub answered ${status ?? "no status"}: ${(error as Error).message}`;
     if (args.mode === "fork-notice" && (status === 403 || status === 404)) {
       // A fork's token is read-only unless the repository allows more; the step summary still says why.
-      deps.stderr.write(`::warning::Could not comment on the pull request from a fork (${reason}); the notice is in the step summary.\n`);
+      deps.stderr.write(redactKnownSecrets(`::warning::Could not comment on the pull request from a fork (${reason}); the notice is in the step summary.\n`));
       return;
     }
     throw new OperationFailed(`Could not post the plan comment on ${target.owner}/${target.repo}#${target.issueNumber}. ${reason}`);

@@ -1,6 +1,5 @@
 import { UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
-import { runMain, type CommandIO } from "../lib/cli";
-import { UsageError } from "../lib/errors";
+import { runCommand, runMain, type CommandIO } from "../lib/cli";
 import { assertLoopback, exportLines, sandboxEnvironment, sandboxVariables, useEnvironment } from "../lib/sandbox/environment";
 import { parseSandboxArguments, SANDBOX_HELP } from "../lib/sandbox/options";
 import { STEPS, type SandboxWorld, type Step } from "../lib/sandbox/steps";
@@ -37,15 +36,17 @@ const MAINS = { status, flip, submit, finish, promote, rollback } satisfies Reco
 const TIMINGS = { manifestUpdateMs: 300, modelBuildMs: 500, validationMs: 500, publicationMs: 500, rollbackMs: 500, simulationMs: 200 };
 const LAMBDA_UPDATE_MS = 300;
 
+/** Through the shared entry point, like every command: its errors are translated the same way. */
 export async function main(argv: string[], io: CommandIO, options: SandboxMainOptions = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseSandboxArguments(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`sandbox: ${error.message}\n`);
-    return error.exitCode;
-  }
+  let code = 0;
+  const failed = await runCommand("sandbox", io, async () => {
+    code = await tour(argv, io, options);
+  });
+  return failed !== 0 ? failed : code;
+}
+
+async function tour(argv: string[], io: CommandIO, options: SandboxMainOptions): Promise<number> {
+  const parsed = parseSandboxArguments(argv);
   if (parsed.help) {
     io.stdout.write(`${SANDBOX_HELP}\n`);
     return 0;

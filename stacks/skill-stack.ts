@@ -5,6 +5,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AlexaInvokePermission } from "./constructs/alexa-invoke-permission";
+import { AliasErrorsAlarm } from "./constructs/alias-errors-alarm";
 import { ReleaseAlias } from "./constructs/release-alias";
 import { EnvironmentStack, type EnvironmentStackProps } from "./lib/base-stack";
 import { PLACEHOLDER_DIR } from "./placeholder-package";
@@ -33,6 +34,8 @@ export interface SkillStackProps extends EnvironmentStackProps {
 export class SkillStack extends EnvironmentStack {
   readonly function: LambdaFunction;
   readonly aliases: { blue: ReleaseAlias; green: ReleaseAlias };
+  /** The canary's Errors alarms, one per colour, when the configuration asks for them (canary.alarm). */
+  readonly alarms?: { blue: AliasErrorsAlarm; green: AliasErrorsAlarm };
 
   constructor(scope: Construct, id: string, props: SkillStackProps) {
     super(scope, id, props);
@@ -93,6 +96,15 @@ export class SkillStack extends EnvironmentStack {
       blue: new ReleaseAlias(this, "alias-blue", { ...aliasProps, name: config.aliases.blue }),
       green: new ReleaseAlias(this, "alias-green", { ...aliasProps, name: config.aliases.green }),
     };
+
+    const alarm = config.canary.alarm;
+    if (alarm) {
+      // Per colour: which one is live is SMAPI's to say, not Terraform's. The alias name is literal, so the alarm needs no alias attribute.
+      this.alarms = {
+        blue: new AliasErrorsAlarm(this, "alarm-blue", { functionName: fn.name, alias: config.aliases.blue, settings: alarm }),
+        green: new AliasErrorsAlarm(this, "alarm-green", { functionName: fn.name, alias: config.aliases.green, settings: alarm }),
+      };
+    }
 
     new TerraformOutput(this, "function_name", { value: this.function.functionName });
     new TerraformOutput(this, "function_arn", { value: this.function.arn, description: "Unqualified ARN: the development endpoint ($LATEST)" });

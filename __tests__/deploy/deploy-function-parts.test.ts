@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { commitResolver, gitHead, shortCommit, versionDescription } from "../../lib/lambda/commit";
-import { translateAwsError, type AwsCall } from "../../lib/deploy/aws-errors";
+import { translateAwsError, type AwsCall } from "../../lib/aws/errors";
 import { packageKey, planUpload } from "../../lib/deploy/upload-plan";
 import { ConcurrentChange, ExitCode, OperationFailed, UsageError, type PipelineError } from "../../lib/errors";
 import { needsS3Upload } from "../../lib/package";
@@ -92,7 +92,7 @@ describe("AWS errors", () => {
   test("an unreachable endpoint is a failure that names the endpoint variables", () => {
     const error = translate(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", $metadata: { attempts: 5 } }));
     expect(error).toBeInstanceOf(OperationFailed);
-    expect(error.message).toContain("Could not reach AWS for lambda:UpdateFunctionCode on function BostonInfoSkill in us-east-1 after 5 attempts");
+    expect(error.message).toContain("Could not reach AWS for lambda:UpdateFunctionCode on function BostonInfoSkill in us-east-1: the connection was refused (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1) after 5 attempts");
     expect(error.message).toContain("AWS_ENDPOINT_URL_LAMBDA");
   });
 

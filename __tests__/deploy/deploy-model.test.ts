@@ -4,7 +4,7 @@
  * against the SMAPI + LWA emulator. The emulator and the command share one
  * fake clock, so builds and backoff take no real time and waits are exact.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { v1 } from "ask-smapi-model";
@@ -215,7 +215,7 @@ describe("deploy:model uploads, builds and reports", () => {
     expect(emu.callsTo(MODEL_PUT).map((c) => c.status)).toEqual([429, 202]);
     expect(emu.callsTo("getSkillStatusV1").map((c) => c.status).slice(0, 2)).toEqual([429, 429]);
     expect(emu.faults.pending()).toBe(0);
-    expect(run.stderr).toMatch(/PUT http:\/\/127\.0\.0\.1:\d+\/v1\/skills\/[^ ]+\/interactionModel\/locales\/en-US: retryable response; retry 1 of 3/);
+    expect(run.stderr).toMatch(/Waiting for SMAPI \(PUT http:\/\/127\.0\.0\.1:\d+\/v1\/skills\/[^ ]+\/interactionModel\/locales\/en-US\): HTTP 429 \(throttled\); retry 1 of 3/);
   });
 
   it("reports an upload Amazon refuses (exit 1) with its message, secrets redacted", async () => {
@@ -302,6 +302,82 @@ describe("deploy:model while the skill is in review", () => {
   });
 });
 
+describe("deploy:model refuses, before any upload, a package it would misread", () => {
+  it("a <locale>.json that is a symbolic link: says so and what to do (exit 2)", async () => {
+    await start();
+    const dir = await makePackage({});
+    await writeFile(path.join(dir, "model.json"), JSON.stringify(await fixtureModel()));
+    await symlink("../../model.json", path.join(dir, "interactionModels/custom/en-US.json"));
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("interactionModels/custom/en-US.json is a symbolic link (to ../../model.json), not a file");
+    expect(run.stderr).toContain("Replace the link with a copy of the model file.");
+    expect(mutatingCalls()).toEqual([]);
+  });
+
+  it("a <locale>.json that is a directory: says so and what to do (exit 2)", async () => {
+    await start();
+    const dir = await makePackage({});
+    await mkdir(path.join(dir, "interactionModels/custom/en-US.json"));
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("interactionModels/custom/en-US.json is a directory: the interaction model of a locale is one JSON file named <locale>.json");
+    expect(run.stderr).not.toMatch(/has no <locale>\.json interaction model/);
+  });
+
+  it("duplicate JSON keys, reported with their path and line (exit 2, nothing uploaded)", async () => {
+    await start();
+    const text = JSON.stringify(await fixtureModel(), null, 2).replace('"invocationName": ', '"invocationName": "boston data",\n      "invocationName": ');
+    const dir = await makePackage({ "en-US": text });
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/line \d+, column \d+: the key "invocationName" appears more than once in the same object; only the last one would be uploaded.*\[json-duplicate-key\]/);
+    expect(emu.callsTo(MODEL_PUT)).toEqual([]);
+  });
+
+  it("a model over Amazon's size limits (exit 2, nothing uploaded)", async () => {
+    await start();
+    const model = await fixtureModel();
+    const languageModel = (model.interactionModel as JsonObject).languageModel as JsonObject;
+    languageModel.types = [
+      ...((languageModel.types as unknown[]) ?? []),
+      { name: "HUGE_LIST", values: Array.from({ length: 50_001 }, (_, i) => ({ name: { value: `street number ${i}` } })) },
+    ];
+    const dir = await makePackage({ "en-US": model });
+    const run = await deploy(["--skill-package", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/the model is \d+\.\d\d MB, over Amazon's limit of 1\.50 MB/);
+    expect(run.stdout + run.stderr).toContain("the custom slot types hold");
+    expect(run.stdout + run.stderr).toContain("values together, over Amazon's limit of 50000");
+    expect(emu.callsTo(MODEL_PUT)).toEqual([]);
+  });
+});
+
+describe("deploy:model and a 403 that only reads like the review lock", () => {
+  it("is a failure with Amazon's message when SMAPI lists no certification in progress (nothing deferred, exit 1)", async () => {
+    await start({ interactionModels: { "en-US": await previousModel() } });
+    emu.faults.failNext(MODEL_PUT, { status: 403, message: "The skill's certification settings forbid this change" });
+    const run = await deploy(["--skill-package", FIXTURE, "--json"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "SMAPI refused uploading the en-US interaction model (403: The skill's certification settings forbid this change), but lists no certification in progress",
+    );
+    expect(run.stderr).not.toContain("was NOT uploaded");
+    expect(run.stderr).not.toMatch(/is in certification review/);
+  });
+
+  it("is the review lock, whatever its text, when SMAPI lists a certification in progress (exit 0, deferred)", async () => {
+    await start({ interactionModels: { "en-US": await previousModel() } });
+    const other = otherOperator();
+    emu.faults.beforeNext(MODEL_PUT, async () => void (await other.submitSkillForCertificationV1(emu.skillId)));
+    emu.faults.failNext(MODEL_PUT, { status: 403, message: "Forbidden" });
+    const run = await deploy(["--skill-package", FIXTURE]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`certification ${emu.latestCertification()?.id} (submitted`);
+    expect(run.stderr).toContain("was NOT uploaded");
+  });
+});
+
 describe("deploy:model with a concurrent change", () => {
   it("exits 4 naming the locale when somebody else uploaded a different model after it was read, and keeps theirs", async () => {
     await start({ interactionModels: { "en-US": await previousModel() } });
@@ -378,7 +454,7 @@ describe("deploy:model refuses bad input before calling Amazon", () => {
     const run = await deploy(["--skill-package", FIXTURE]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Login with Amazon refused the refresh token");
-    expect(run.stderr).toContain("npx ask-cli util generate-lwa-tokens");
+    expect(run.stderr).toContain("npm run setup:credentials -- --overwrite");
     expect(emu.calls.map((c) => c.operation)).toEqual(["lwaToken"]);
   });
 

@@ -31,6 +31,7 @@ export type CommandDeps = ReleaseDeps & { confirm: Confirm };
 export function releaseDeps(world: ReleaseWorld, extra: Partial<CommandDeps> = {}): CommandDeps {
   return {
     lambda: world.lambda,
+    cloudwatch: world.cloudwatch,
     smapi: world.smapi,
     config: world.config,
     output: world.output,

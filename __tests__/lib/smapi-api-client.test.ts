@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { RemoteFailure } from "../../lib/errors/remote";
 import { ResilientApiClient } from "../../lib/smapi/api-client";
 import { fakeClock } from "../helpers/fake-clock";
 
@@ -93,8 +94,12 @@ describe("ResilientApiClient (the HTTP layer under ask-smapi-sdk)", () => {
     const server = await serve([() => undefined]);
     const messages: string[] = [];
     const api = new ResilientApiClient({ clock: fakeClock(), timeoutMs: 100, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, onRetry: (m) => messages.push(m) });
-    await expect(api.invoke({ url: `${server.url}/v1/slow?secret=x`, method: "GET", headers: [] })).rejects.toThrow(/GET http:\/\/127\.0\.0\.1:\d+\/v1\/slow failed: no response within 100 ms/);
+    const error = await api.invoke({ url: `${server.url}/v1/slow?secret=x`, method: "GET", headers: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteFailure);
+    expect((error as RemoteFailure).problem).toEqual({ kind: "timeout", detail: "no answer within 100 ms", timeoutMs: 100 });
+    expect((error as RemoteFailure).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/slow$/);
     expect(server.calls()).toBe(2);
+    expect(messages).toEqual([expect.stringMatching(/^Waiting for SMAPI \(GET http:\/\/127\.0\.0\.1:\d+\/v1\/slow\): no answer within 100 ms; retry 1 of 1 in \d+ ms\.$/)]);
     expect(messages.join("\n")).not.toContain("secret=x");
     await server.close();
   });

@@ -31,7 +31,7 @@ describe("explainSmapiError", () => {
     emu.lwa.revokeRefreshToken();
     const error = await readManifest().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(/invalid_grant.*generate-lwa-tokens/);
+    expect((error as Error).message).toMatch(/invalid_grant.*setup:credentials -- --overwrite/);
   });
 
   it("412 is a concurrent change, a review lock an invariant, anything else a failure", async () => {

@@ -117,6 +117,26 @@ describe("npm run flip", () => {
       expect(devEndpoints(world)).toEqual([world.names.functionArn]);
     }));
 
+  it("when the manifest update went through but reading its status fails, says where development now points and that a re-run continues", () =>
+    within({ live: "blue" }, async (world) => {
+      // Armed when the manifest update arrives: the status reads after it fail.
+      world.smapiEmu.faults.beforeNext("updateSkillManifestV1", async () => {
+        world.smapiEmu.faults.failNext("getSkillStatusV1", { status: 400, message: "Status unavailable" });
+      });
+      const first = await flipIn(world);
+      expect(first.code).toBe(ExitCode.Failed);
+      const green = `${world.names.functionArn}:green`;
+      expect(first.stderr).toContain(`SMAPI accepted the development manifest update, so the development endpoint now points at ${green}`);
+      expect(first.stderr).toContain("Status unavailable");
+      expect(first.stderr).toContain("Run the command again: it continues from there.");
+      // Amazon applies the accepted update asynchronously: development gets there, as the message says.
+      for (let i = 0; i < 500 && devEndpoints(world)[0] !== green; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(devEndpoints(world)).toEqual([green]);
+      const again = await flipIn(world);
+      expect({ code: again.code, stderr: again.stderr }).toEqual({ code: ExitCode.Ok, stderr: "" });
+      expect(again.result).toMatchObject({ outcome: "already-flipped", colour: "green", version: "2" });
+    }));
+
   it("does not undo anything after one simulation without an answer: it simulates again (SMAPI's 500)", () =>
     within({ live: "blue" }, async (world) => {
       world.smapiEmu.faults.failNext("simulateSkillV2", { status: 500, message: "Internal error" });

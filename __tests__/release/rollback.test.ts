@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
 import { ExitCode } from "../../lib/errors";
 import { promote } from "../../lib/release/commands/promote";
-import { ROLLBACK_HELP, rollback, rolledBackTo } from "../../lib/release/commands/rollback";
+import { ROLLBACK_HELP, rollback } from "../../lib/release/commands/rollback";
+import { rolledBackTo } from "../../lib/release/model";
 import { confirmer } from "../../lib/release/confirm";
 import { DryRunPlan } from "../../lib/dry-run";
 import { previousVersionOf } from "../../lib/release/model";

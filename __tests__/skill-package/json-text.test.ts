@@ -1,4 +1,5 @@
 import {
+  findDuplicateKeys,
   findJsonSyntaxError,
   lineColumnAt,
   parseJsonText,
@@ -117,5 +118,22 @@ describe("lineColumnAt", () => {
     expect(lineColumnAt("ab\ncd", 2)).toEqual({ line: 1, column: 3 });
     expect(lineColumnAt("ab\ncd", 3)).toEqual({ line: 2, column: 1 });
     expect(lineColumnAt("ab\ncd", 5)).toEqual({ line: 2, column: 3 });
+  });
+});
+
+describe("findDuplicateKeys", () => {
+  it("finds a key repeated in one object, with its JSON path, line and column, at any depth", () => {
+    const text = '{\n  "a": 1,\n  "list": [{ "x": 1 }, { "x": 2, "x": 3 }],\n  "en-US": { "k": 1, "k": 2 },\n  "a": 4\n}';
+    expect(findDuplicateKeys(text)).toEqual([
+      { key: "x", path: "list[1].x", offset: text.indexOf('"x": 3'), line: 3, column: text.split("\n")[2]!.indexOf('"x": 3') + 1 },
+      { key: "k", path: '["en-US"].k', offset: text.indexOf('"k": 2'), line: 4, column: text.split("\n")[3]!.indexOf('"k": 2') + 1 },
+      { key: "a", path: "a", offset: text.indexOf('"a": 4'), line: 5, column: 3 },
+    ]);
+  });
+
+  it("the same key in different objects is no duplicate; escapes are compared decoded", () => {
+    expect(findDuplicateKeys('[{ "a": 1 }, { "a": 2 }]')).toEqual([]);
+    expect(findDuplicateKeys('{ "a": 1, "\\u0061": 2 }').map((d) => d.key)).toEqual(["a"]);
+    expect(findDuplicateKeys('{ "a": 1, "a" ')).toEqual([]); // a syntax error is reported as such, not as duplicates
   });
 });

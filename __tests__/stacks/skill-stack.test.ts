@@ -1,4 +1,5 @@
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { RECORD_TAG_PREFIX, RECORD_TAGS } from "../../lib/lambda/record-tags";
 import { SkillStack, FUNCTION_CODE_ATTRIBUTES } from "../../stacks/skill-stack";
 import { testEnvironment } from "../../lib/emulators/example-config";
 import { onlyResource, policyApp, policyErrors, resources, synth } from "../helpers/synth";
@@ -118,5 +119,47 @@ describe("state backends", () => {
     const out = synthSkill((i) => (i.state = { backend: "s3", bucket: "boston-info-tfstate", region: "us-east-2", dynamodbTable: "tf-locks" })).out;
     expect(out.json.terraform.backend.s3).toMatchObject({ dynamodb_table: "tf-locks", encrypt: true });
     expect(out.json.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+
+  it("leaves the commit record's tags to deploy:function: the provider ignores them, tags_all included", () => {
+    // With default_tags, ignore_changes on the function's `tags` would not cover `tags_all`; the provider's ignore_tags does.
+    const provider = synthSkill().out.json.provider.aws[0];
+    expect(provider.ignore_tags).toEqual([{ key_prefixes: [RECORD_TAG_PREFIX] }]);
+    for (const key of Object.values(RECORD_TAGS)) expect(key.startsWith(RECORD_TAG_PREFIX)).toBe(true);
+  });
+});
+
+describe("SkillStack: the canary's Errors alarms (canary.alarm)", () => {
+  it("creates none unless configured", () => {
+    const { out } = synthSkill();
+    expect(resources(out, "aws_cloudwatch_metric_alarm")).toEqual({});
+  });
+
+  it("creates one per colour on the Errors of invocations through that alias, named as promote --canary looks it up, and passes every policy rule", () => {
+    const { stack, out } = synthSkill((i) => (i.canary = { alarm: { errors: 2, evaluationPeriods: 10 } }));
+    expect(policyErrors(stack)).toEqual([]);
+    const alarms = Object.values(resources(out, "aws_cloudwatch_metric_alarm")).sort((a, b) => a.alarm_name.localeCompare(b.alarm_name));
+    expect(alarms.map((a) => a.alarm_name)).toEqual(["BostonInfoSkill-blue-errors", "BostonInfoSkill-green-errors"]);
+    expect(alarms[0]).toMatchObject({
+      namespace: "AWS/Lambda",
+      metric_name: "Errors",
+      dimensions: { FunctionName: "BostonInfoSkill", Resource: "BostonInfoSkill:blue" },
+      statistic: "Sum",
+      period: 60,
+      evaluation_periods: 10,
+      datapoints_to_alarm: 1,
+      threshold: 2,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  it("follows configured alias names", () => {
+    const { out } = synthSkill((i) => {
+      i.aliases = { blue: "blue-prod", green: "green-prod" };
+      i.canary = { alarm: {} };
+    });
+    const names = Object.values(resources(out, "aws_cloudwatch_metric_alarm")).map((a) => a.dimensions.Resource).sort();
+    expect(names).toEqual(["BostonInfoSkill:blue-prod", "BostonInfoSkill:green-prod"]);
   });
 });

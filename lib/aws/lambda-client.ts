@@ -1,6 +1,6 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { awsClientConfig, type AwsClientOptions } from "./client-config";
+import { awsClientConfig, instrumentAwsClient, type AwsClientOptions } from "./client-config";
 
 export function createLambdaClient(options: AwsClientOptions): LambdaClient {
-  return new LambdaClient(awsClientConfig(options));
+  return instrumentAwsClient(new LambdaClient(awsClientConfig(options)), "Lambda", options);
 }

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { EnvironmentConfig } from "../../config";
 import { alexaResponseProblems, clip, launchRequest, spoken } from "../alexa/launch";
 import type { Output } from "../output";
-import { extractZip, formatBytes, LAMBDA_MAX_UNZIPPED_BYTES, needsS3Upload, type ZipEntry } from "../package";
+import { extractZip, formatBytes, handlerFiles, LAMBDA_MAX_UNZIPPED_BYTES, needsS3Upload, type ZipEntry } from "../package";
 
 import { BuildFailed } from "./errors";
 import { describeExit, lastLines, runProcess } from "./process";
@@ -19,11 +19,8 @@ import type { LocalPython } from "./python";
 
 export const HARNESS = path.join(__dirname, "harness.py");
 
-/** The files a handler "module.function" can live in, relative to the zip root. */
-export function handlerFiles(handler: string): string[] {
-  const modulePath = handler.slice(0, handler.lastIndexOf(".")).split(".").join("/");
-  return [`${modulePath}.py`, `${modulePath}/__init__.py`];
-}
+// The files a handler can live in are defined once, in lib/package (deploy:function checks them too).
+export { handlerFiles } from "../package";
 
 export function checkLayout(entries: readonly ZipEntry[], handler: string): void {
   const names = new Set(entries.filter((e) => !e.isDirectory).map((e) => e.name));

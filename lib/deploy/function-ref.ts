@@ -3,7 +3,7 @@
  * its failures.
  */
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from "@aws-sdk/client-lambda";
-import { awsCall, type AwsCall } from "./aws-errors";
+import { awsCall, type AwsCall } from "../aws/errors";
 
 export interface FunctionRef {
   lambda: LambdaClient;

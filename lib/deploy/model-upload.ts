@@ -5,13 +5,14 @@
 import { ConcurrentChange } from "../errors";
 import { modelsEqual } from "../skill-package";
 import type { SmapiClient } from "../smapi/client";
-import { explainSmapiError, isLockedForReview, statusCodeOf } from "../smapi/errors";
+import { confirmReviewLock, type CertificationInProgress } from "../smapi/certification";
+import { explainSmapiError, statusCodeOf } from "../smapi/errors";
 import { readDevelopmentModel, type LocalePlan } from "./model-plan";
 
 export type UploadOutcome =
   | { locale: string; kind: "uploaded"; note?: string }
   /** The development stage is locked: a review started after the plan was made. */
-  | { locale: string; kind: "locked" };
+  | { locale: string; kind: "locked"; certification: CertificationInProgress };
 
 export async function uploadModel(smapi: SmapiClient, skillId: string, plan: LocalePlan): Promise<UploadOutcome> {
   const { locale } = plan;
@@ -19,8 +20,9 @@ export async function uploadModel(smapi: SmapiClient, skillId: string, plan: Loc
     await smapi.setInteractionModelV1(skillId, "development", locale, plan.model, plan.eTag);
     return { locale, kind: "uploaded" };
   } catch (error) {
-    if (isLockedForReview(error)) return { locale, kind: "locked" };
-    if (statusCodeOf(error) !== 412) throw explainSmapiError(error, { action: `uploading the ${locale} interaction model`, skillId });
+    const context = { action: `uploading the ${locale} interaction model`, skillId };
+    if (statusCodeOf(error) === 403) return { locale, kind: "locked", certification: await confirmReviewLock(smapi, skillId, error, context) };
+    if (statusCodeOf(error) !== 412) throw explainSmapiError(error, context);
   }
   // The HTTP layer repeats a PUT whose answer was lost; if the first one landed, its
   // repetition carries a stale ETag. The model then already is the file's: done.

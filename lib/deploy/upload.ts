@@ -5,14 +5,14 @@
  */
 import { UpdateFunctionCodeCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { awsCall } from "./aws-errors";
+import { awsCall } from "../aws/errors";
 import { lambdaCall, type FunctionRef } from "./function-ref";
 import type { DeploymentPackage } from "./package-input";
 import type { UploadPlan } from "./upload-plan";
 
 export interface PlannedCall {
   service: "lambda" | "s3";
-  operation: "PutObject" | "UpdateFunctionCode" | "PublishVersion";
+  operation: "PutObject" | "UpdateFunctionCode" | "PublishVersion" | "Invoke" | "TagResource";
   /** The parameters that matter, as sent (package bytes summarised). */
   parameters: Record<string, string | number>;
 }

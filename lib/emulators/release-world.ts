@@ -1,5 +1,6 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import type { EnvironmentConfig } from "../../config";
+import { aliasErrorsAlarmName, type EnvironmentConfig, type EnvironmentInput } from "../../config";
 import { ResilientApiClient } from "../smapi/api-client";
 import { createSmapiClient, type SmapiClient } from "../smapi/client";
 import { recordingOutput } from "../output";
@@ -8,6 +9,7 @@ import type { ReleaseNames } from "../release/model";
 import { fixtureManifest, smapiEnv, startSmapiEmulator, type SmapiEmulator, type SmapiEmulatorOptions } from "./smapi";
 import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "./lambda";
 import { testEnvironment } from "./example-config";
+import { startCloudWatchEmulator, type CloudWatchEmulator } from "./cloudwatch";
 
 export const FUNCTION_NAME = "BostonInfoSkill";
 const ALEXA = "alexa-appkit.amazon.com";
@@ -20,6 +22,10 @@ export interface ReleaseWorldOptions {
   latencyMs?: number;
   lambda?: Partial<LambdaEmulatorOptions>;
   smapi?: Partial<SmapiEmulatorOptions>;
+  /** The configuration's canary.alarm: the skill stack's Errors alarm on each colour alias, in the CloudWatch emulator too. */
+  canaryAlarm?: NonNullable<NonNullable<EnvironmentInput["canary"]>["alarm"]>;
+  /** How late invocations show in CloudWatch's metrics (the emulator's default: 90 s). */
+  metricDelayMs?: number;
 }
 
 /**
@@ -31,7 +37,10 @@ export interface ReleaseWorldOptions {
 export interface ReleaseWorld {
   lambdaEmu: LambdaEmulator;
   smapiEmu: SmapiEmulator;
+  /** CloudWatch's metrics over the Lambda emulator's invocations, on its clock (`lambda.now`). */
+  cloudwatchEmu: CloudWatchEmulator;
   lambda: LambdaClient;
+  cloudwatch: CloudWatchClient;
   smapi: SmapiClient;
   config: EnvironmentConfig;
   names: ReleaseNames;
@@ -99,6 +108,33 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
   const config = testEnvironment((input) => {
     input.skill.id = smapiEmu.skillId;
     input.function = { name: FUNCTION_NAME };
+    if (options.canaryAlarm) input.canary = { alarm: options.canaryAlarm };
+  });
+  const alarm = config.canary.alarm;
+  const cloudwatchEmu = await startCloudWatchEmulator({
+    lambda: lambdaEmu,
+    ...(options.metricDelayMs !== undefined ? { metricDelayMs: options.metricDelayMs } : {}),
+    // As the skill stack declares them (stacks/constructs/alias-errors-alarm.ts).
+    alarms: alarm
+      ? [config.aliases.blue, config.aliases.green, ...legacy].map((name) => ({
+          name: aliasErrorsAlarmName(FUNCTION_NAME, name),
+          namespace: "AWS/Lambda",
+          metricName: "Errors",
+          dimensions: [{ Name: "FunctionName", Value: FUNCTION_NAME }, { Name: "Resource", Value: `${FUNCTION_NAME}:${name}` }],
+          periodSeconds: alarm.periodSeconds,
+          evaluationPeriods: alarm.evaluationPeriods,
+          datapointsToAlarm: alarm.datapointsToAlarm,
+          threshold: alarm.errors,
+          comparison: "GreaterThanOrEqualToThreshold" as const,
+          statistic: "Sum",
+        }))
+      : [],
+  });
+  const cloudwatch = new CloudWatchClient({
+    region: lambdaEmu.region,
+    endpoint: cloudwatchEmu.url,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 3,
   });
   const credentials = smapiEmu.credentials;
   const smapi = createSmapiClient({
@@ -111,6 +147,7 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
     AWS_REGION: lambdaEmu.region,
     AWS_ENDPOINT_URL_LAMBDA: lambdaEmu.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatchEmu.url,
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     ASK_VENDOR_ID: smapiEmu.vendorId,
@@ -118,7 +155,9 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
   return {
     lambdaEmu,
     smapiEmu,
+    cloudwatchEmu,
     lambda,
+    cloudwatch,
     smapi,
     config,
     names: { functionName: FUNCTION_NAME, functionArn, aliases: { blue: "blue", green: "green" } },
@@ -126,7 +165,8 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     env,
     close: async () => {
       lambda.destroy();
-      await Promise.all([lambdaEmu.close(), smapiEmu.close()]);
+      cloudwatch.destroy();
+      await Promise.all([lambdaEmu.close(), smapiEmu.close(), cloudwatchEmu.close()]);
     },
   };
 }

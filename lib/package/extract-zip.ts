@@ -11,6 +11,7 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { crc32, inflateRawSync } from "node:zlib";
+import { escapesDirectory } from "./entry-names";
 import { listZipEntries, ZipFormatError, type ZipEntry } from "./zip-entries";
 
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
@@ -33,7 +34,7 @@ export async function extractZip(zip: Buffer, dir: string): Promise<ZipEntry[]> 
 
 function safeTarget(dir: string, name: string): string {
   const parts = name.split(/[\\/]/);
-  if (name.startsWith("/") || /^[A-Za-z]:/.test(name) || parts.includes("..")) {
+  if (escapesDirectory(name)) {
     throw new ZipFormatError(`entry ${JSON.stringify(name)} would be written outside the package directory`);
   }
   return path.join(dir, ...parts.filter((p) => p !== "" && p !== "."));

@@ -11,6 +11,7 @@ export {
 } from "./limits";
 export { checkZip, readZip } from "./read-zip";
 export { extractZip } from "./extract-zip";
+export { escapesDirectory, handlerFiles } from "./entry-names";
 export { formatBytes } from "./format-bytes";
 export { listZipEntries, ZipFormatError, type ZipEntry } from "./zip-entries";
 export { EXECUTABLE_MODE, FILE_MODE, ZIP_EPOCH_DOS, zipDirectory, type ZipDirectoryOptions } from "./zip-directory";

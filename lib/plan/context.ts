@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors";
+import { rememberSecrets } from "../output";
 
 /** Where the comment goes and what it is about, from the variables GitHub Actions sets. */
 export interface PullRequestContext {
@@ -22,6 +23,8 @@ export async function pullRequestContext(env: NodeJS.ProcessEnv, pr: number | un
   if (missing.length > 0 || env.GITHUB_TOKEN === undefined || env.GITHUB_REPOSITORY === undefined) {
     throw new UsageError(`Missing environment variables: ${missing.join(", ")}. GitHub Actions sets them; elsewhere, use --print.`);
   }
+  // Redacted from every line from now on: a server that echoes the Authorization header must not print it.
+  rememberSecrets([env.GITHUB_TOKEN]);
   const [owner, repo, ...rest] = env.GITHUB_REPOSITORY.split("/");
   if (!owner || !repo || rest.length > 0) {
     throw new UsageError(`GITHUB_REPOSITORY must be owner/repo, got ${JSON.stringify(env.GITHUB_REPOSITORY)}.`);

@@ -98,6 +98,8 @@ export interface AliasView {
   version: string;
   revisionId: string;
   description: string;
+  /** RoutingConfig.AdditionalVersionWeights (version → fraction of traffic), when the alias splits its traffic. */
+  weights?: Record<string, number>;
 }
 
 export interface ReleaseState {
@@ -219,4 +221,15 @@ export function promotionRecord(previousVersion: string, at: Date, note = ""): s
 
 export function previousVersionOf(description: string): string | undefined {
   return PROMOTION_RECORD.exec(description)?.[1];
+}
+
+const ROLLBACK_RECORD = /rolled-back-to=(\d+)/;
+
+/** Deliberately not a promotion record (no previous-version=), so it cannot be rolled back again. */
+export function rollbackRecord(toVersion: string, fromVersion: string, at: Date, note = ""): string {
+  return `rolled-back-to=${toVersion} from-version=${fromVersion} at=${at.toISOString()}${note ? ` ${note}` : ""}`.slice(0, 256);
+}
+
+export function rolledBackTo(description: string): string | undefined {
+  return ROLLBACK_RECORD.exec(description)?.[1];
 }

@@ -1,9 +1,9 @@
 import { GetAliasCommand, GetFunctionConfigurationCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { UsageError } from "../errors";
-import { getValueFromHeader } from "ask-smapi-sdk";
 import type { EnvironmentConfig } from "../../config";
 import { latestCertification } from "../smapi/certification";
-import { smapiCall, statusCodeOf } from "../smapi/errors";
+import { readStageManifest, type StageManifest } from "../smapi/manifest";
+import { smapiCall } from "../smapi/errors";
 import type { SmapiClient } from "../smapi/client";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { LatestCode } from "../lambda/latest";
@@ -11,11 +11,7 @@ import {
   stageTarget, type AliasView, type Certification, type CertificationStatus, type Colour, type ReleaseNames, type ReleaseState,
 } from "./model";
 
-/** A stage's manifest as read, with the ETag that an update must send back (If-Match). */
-export interface StageManifest {
-  manifest: unknown;
-  etag: string | undefined;
-}
+export { readStageManifest, type StageManifest } from "../smapi/manifest";
 
 export interface ObservedState extends ReleaseState {
   latest: LatestCode;
@@ -50,20 +46,16 @@ export async function readFunction(lambda: LambdaClient, config: EnvironmentConf
 export async function readAlias(lambda: LambdaClient, functionName: string, name: string): Promise<AliasView | undefined> {
   try {
     const alias = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: name }));
-    return { name, version: alias.FunctionVersion ?? "", revisionId: alias.RevisionId ?? "", description: alias.Description ?? "" };
+    const weights = alias.RoutingConfig?.AdditionalVersionWeights;
+    return {
+      name,
+      version: alias.FunctionVersion ?? "",
+      revisionId: alias.RevisionId ?? "",
+      description: alias.Description ?? "",
+      ...(weights && Object.keys(weights).length > 0 ? { weights } : {}),
+    };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
-    throw error;
-  }
-}
-
-export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "certified" | "live"): Promise<StageManifest | undefined> {
-  try {
-    const response = await smapi.callGetSkillManifestV1(skillId, stage);
-    return { manifest: response.body, etag: getValueFromHeader(response.headers, "etag")[0] ?? getValueFromHeader(response.headers, "ETag")[0] };
-  } catch (error) {
-    // A skill that was never published has no live stage; certified exists only until publication.
-    if (stage !== "development" && statusCodeOf(error) === 404) return undefined;
     throw error;
   }
 }

@@ -42,6 +42,21 @@ export function renderStatus(report: StatusReport): string {
   lines.push(`Certification: ${cert ? `${cert.id} ${cert.status}${cert.submittedAt ? `, submitted ${cert.submittedAt}` : ""}` : "none"}`);
   lines.push(`Live colour: ${report.liveColour ?? "none"}; candidate: ${report.candidateColour ?? "none (the live stage is not on one colour)"}`);
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
+  const canary = report.canary;
+  if (canary) {
+    const percent = `${Math.round(canary.weight * 10_000) / 100}%`;
+    lines.push(
+      `Canary: alias ${canary.alias} sends ${percent} of its traffic to version ${canary.version}, the rest to version ${canary.stableVersion}; ` +
+        `started ${canary.startedAt}, bake ${canary.bakeMinutes} min, verdict from ${canary.verdictAt} (needs ${canary.minInvocations} invocations, rolls back at ${canary.maxErrors} errors).`,
+    );
+    const c = canary.counts;
+    lines.push(
+      c
+        ? `  so far: version ${canary.version} ${c.canary.invocations} invocations, ${c.canary.errors} errors; version ${canary.stableVersion} ${c.stable.invocations} invocations, ${c.stable.errors} errors (CloudWatch, a minute or more behind)`
+        : "  so far: unknown (CloudWatch could not be read)",
+    );
+    if (!canary.routingMatches) lines.push("  warning: the alias's routing no longer matches its canary record: somebody changed it.");
+  }
   lines.push(`Next: ${report.next}`);
   return lines.join("\n");
 }

@@ -13,7 +13,7 @@ import { devNull } from "node:os";
 const FOREIGN = /^(AWS_|ASK_|PIPELINE_ENV$|SKILL_ID$|LAMBDA_FUNCTION_NAME$|CODEBUILD_)/;
 
 /** The variables that must name 127.0.0.1 before any command runs. */
-export const ENDPOINT_VARIABLES = ["AWS_ENDPOINT_URL_LAMBDA", "ASK_SMAPI_SERVER_BASE_URL", "ASK_LWA_TOKEN_HOST"] as const;
+export const ENDPOINT_VARIABLES = ["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_CLOUDWATCH", "ASK_SMAPI_SERVER_BASE_URL", "ASK_LWA_TOKEN_HOST"] as const;
 
 /** What a shell pointed at the sandbox must not keep: each could send a command elsewhere or leak a real credential. */
 export const UNSET_IN_OTHER_SHELL = ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ASK_ACCESS_TOKEN"] as const;
@@ -25,6 +25,7 @@ const EXPORT_ORDER = [
   "LAMBDA_FUNCTION_NAME",
   "AWS_REGION",
   "AWS_ENDPOINT_URL_LAMBDA",
+  "AWS_ENDPOINT_URL_CLOUDWATCH",
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "ASK_LWA_CLIENT_ID",

@@ -10,7 +10,7 @@ export async function loadSkillPackage(dir: string, options: ReadSkillPackageOpt
 }
 
 export { checkInvocationName, type InvocationNameFinding } from "./invocation-name";
-export { findJsonSyntaxError, lineColumnAt, parseJsonText, positionFromEngineMessage, type JsonParseResult } from "./json-text";
+export { findDuplicateKeys, findJsonSyntaxError, lineColumnAt, parseJsonText, positionFromEngineMessage, type DuplicateKey, type JsonParseResult } from "./json-text";
 export { ALEXA_LOCALES, LOCALE_PATTERN, checkLocaleName } from "./locale";
 export { canonicalModelJson, modelsEqual } from "./model-equality";
 export { hasErrors, type Problem, type RuleId, type Severity } from "./problem";

@@ -8,7 +8,10 @@
  * others, and Node 22 appends "(line 3 column 5)". So the value comes from
  * JSON.parse, and the error location from a small scanner of our own, which is
  * the same on every Node version; the engine's position is only a fallback.
+ * The same scanner finds keys repeated within an object, which JSON.parse
+ * accepts silently (the last one wins).
  */
+import { childPath } from "./json-path";
 
 export type JsonParseResult =
   | { ok: true; value: unknown }
@@ -17,6 +20,17 @@ export type JsonParseResult =
 export interface JsonSyntaxError {
   offset: number;
   message: string;
+}
+
+/** A key that appears twice in one object: JSON.parse keeps the last value, silently. */
+export interface DuplicateKey {
+  key: string;
+  /** The JSON path of the repeated member, e.g. `interactionModel.languageModel.invocationName`. */
+  path: string;
+  /** Where the repetition is (its opening quote). */
+  offset: number;
+  line: number;
+  column: number;
 }
 
 export function parseJsonText(text: string): JsonParseResult {
@@ -83,6 +97,23 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   }
 }
 
+/**
+ * Every key repeated within one object, in document order; [] when there is
+ * none, or when the text is not valid JSON (its syntax error is reported
+ * first). Same BOM handling as parseJsonText.
+ */
+export function findDuplicateKeys(text: string): DuplicateKey[] {
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const scanner = new Scanner(body);
+  try {
+    scanner.document();
+  } catch (err) {
+    if (err instanceof ScanError) return [];
+    throw err;
+  }
+  return scanner.duplicates.map((d) => ({ ...d, ...lineColumnAt(body, d.offset) }));
+}
+
 class ScanError extends Error {
   constructor(
     message: string,
@@ -94,23 +125,40 @@ class ScanError extends Error {
 
 type Container = "object" | "array";
 
+/** An open object or array: where it is, and (objects) the member names seen so far. */
+interface Frame {
+  kind: Container;
+  path: string;
+  names: Set<string>;
+  key: string;
+  index: number;
+}
+
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Scanner {
   private pos = 0;
+  readonly duplicates: Array<{ key: string; path: string; offset: number }> = [];
 
   constructor(private readonly text: string) {}
 
   document(): void {
-    const stack: Container[] = [];
+    const stack: Frame[] = [];
+    const pathHere = (): string => {
+      const top = stack[stack.length - 1];
+      if (top === undefined) return "";
+      return childPath(top.path, top.kind === "object" ? top.key : top.index);
+    };
     this.skipWhitespace();
     let needValue = true;
     for (;;) {
       if (needValue) {
+        const path = pathHere();
         const opened = this.value();
         if (opened !== undefined) {
-          stack.push(opened);
-          if (opened === "object") this.memberName();
+          const frame: Frame = { kind: opened, path, names: new Set(), key: "", index: 0 };
+          stack.push(frame);
+          if (opened === "object") this.member(frame);
           continue;
         }
       }
@@ -121,19 +169,31 @@ class Scanner {
       if (ch === ",") {
         this.pos++;
         this.skipWhitespace();
-        if (top === "object") this.memberName();
+        if (top.kind === "object") this.member(top);
+        else top.index++;
         needValue = true;
-      } else if ((top === "object" && ch === "}") || (top === "array" && ch === "]")) {
+      } else if ((top.kind === "object" && ch === "}") || (top.kind === "array" && ch === "]")) {
         this.pos++;
         stack.pop();
         needValue = false;
       } else {
-        const expected = top === "object" ? "',' or '}' after a property value" : "',' or ']' after an array element";
+        const expected = top.kind === "object" ? "',' or '}' after a property value" : "',' or ']' after an array element";
         this.fail(`expected ${expected}`);
       }
     }
     this.skipWhitespace();
     if (this.pos < this.text.length) this.fail("unexpected text after the end of the JSON value");
+  }
+
+  /** One member's name, remembered in its object; a repetition is recorded with its path. */
+  private member(frame: Frame): void {
+    const start = this.pos;
+    this.memberName();
+    const raw = this.text.slice(start, this.text.lastIndexOf('"', this.pos - 1) + 1);
+    const key = JSON.parse(raw) as string;
+    if (frame.names.has(key)) this.duplicates.push({ key, path: childPath(frame.path, key), offset: start });
+    frame.names.add(key);
+    frame.key = key;
   }
 
   /**

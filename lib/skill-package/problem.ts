@@ -8,6 +8,8 @@ export type Severity = "error" | "warning";
 export type RuleId =
   | "package-layout"
   | "json-syntax"
+  | "json-duplicate-key"
+  | "model-size"
   | "locale-name"
   | "manifest-structure"
   | "structure"

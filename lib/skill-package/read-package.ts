@@ -9,7 +9,7 @@
  * say, all at once. Only what stops reading altogether is thrown: a missing
  * directory, or a `--locale` that names no model.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, readlink, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { UsageError } from "../errors";
 import { checkLocaleName } from "./locale";
@@ -75,10 +75,19 @@ export function selectLocales(available: readonly string[], requested: readonly 
 
 async function listModelLocales(modelsDir: string): Promise<string[]> {
   const entries = await readdir(modelsDir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith(".json"))
-    .map((e) => e.name.slice(0, -".json".length))
-    .sort(ascending);
+  const models = entries.filter((e) => e.name.endsWith(".json"));
+  for (const entry of models) {
+    if (entry.isFile()) continue;
+    const file = `${MODELS_DIR}/${entry.name}`;
+    // Refused rather than followed: a link may point outside the package, and git on Windows checks one out as a small text file.
+    if (entry.isSymbolicLink()) {
+      const target = await readlink(path.join(modelsDir, entry.name)).catch(() => "an unreadable target");
+      throw new UsageError(`${file} is a symbolic link (to ${target}), not a file: deploy:model uploads only regular files. Replace the link with a copy of the model file.`);
+    }
+    const kind = entry.isDirectory() ? "a directory" : "not a regular file";
+    throw new UsageError(`${file} is ${kind}: the interaction model of a locale is one JSON file named <locale>.json. Move the model into that file, or rename ${entry.name}.`);
+  }
+  return models.map((e) => e.name.slice(0, -".json".length)).sort(ascending);
 }
 
 async function readIfExists(dir: string, file: string, locale: string | null): Promise<PackageFile | undefined> {

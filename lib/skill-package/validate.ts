@@ -6,7 +6,8 @@ import { ProblemCollector } from "./collector";
 import { checkDeclarations } from "./declarations";
 import { checkDialogReferences } from "./dialog";
 import { checkInvocationName } from "./invocation-name";
-import { parseJsonText } from "./json-text";
+import { findDuplicateKeys, parseJsonText } from "./json-text";
+import { checkModelLimits } from "./model-limits";
 import { checkLocaleName } from "./locale";
 import { isObject, readModelStructure } from "./model-structure";
 import type { Problem } from "./problem";
@@ -73,6 +74,7 @@ export function validateModelFile(file: PackageFile): { problems: Problem[]; par
   }
   const parsed = parseFile(file, out);
   if (!parsed.ok) return { problems: out.problems, parsed: false, model: undefined };
+  checkModelLimits(file.bytes.length, parsed.value, out);
   checkInteractionModel(parsed.value, out);
   return { problems: out.problems, parsed: true, model: parsed.value };
 }
@@ -108,7 +110,22 @@ function parseFile(file: PackageFile, out: ProblemCollector): { ok: true; value:
     return { ok: false };
   }
   const result = parseJsonText(text);
-  if (result.ok) return result;
+  if (result.ok) {
+    // JSON.parse keeps the last of two equal keys: the first would be lost without a word.
+    for (const duplicate of findDuplicateKeys(text)) {
+      out.problems.push({
+        file: file.file,
+        locale: out.locale,
+        path: duplicate.path,
+        rule: "json-duplicate-key",
+        message: `the key ${JSON.stringify(duplicate.key)} appears more than once in the same object; only the last one would be uploaded: merge or remove the others`,
+        severity: "error",
+        line: duplicate.line,
+        column: duplicate.column,
+      });
+    }
+    return result;
+  }
   out.problems.push({
     file: file.file,
     locale: out.locale,

@@ -1,14 +1,22 @@
 import type { runtime } from "ask-smapi-model";
 import { systemClock, type Clock } from "../clock";
 import { DEFAULT_RETRY, withRetry, type RetryDecision, type RetryPolicy } from "../retry";
+import { rememberSecrets } from "../output";
+import { LWA_SERVICE, looksLikeHtml, RemoteFailure, SMAPI_SERVICE, transportKind, type RemoteService } from "../errors/remote";
 
 type ApiClient = runtime.ApiClient;
 type ApiClientRequest = runtime.ApiClientRequest;
 type ApiClientResponse = runtime.ApiClientResponse;
 
 export interface ResilientApiClientOptions {
-  /** Per attempt, from sending the request to the end of the response body. */
+  /** Per attempt, from sending the request to the end of the response body: both reads and writes (tests). */
   timeoutMs?: number;
+  /** Per attempt of a read (GET, HEAD, and the LWA token request); default 10 s. */
+  readTimeoutMs?: number;
+  /** Per attempt of a write (POST, PUT, DELETE); default 30 s. */
+  writeTimeoutMs?: number;
+  /** How many times a request that timed out is tried again (default 2): a hang ends in about half a minute for reads. */
+  timeoutRetries?: number;
   retry?: RetryPolicy;
   clock?: Clock;
   random?: () => number;
@@ -17,6 +25,19 @@ export interface ResilientApiClientOptions {
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
+/** Thrown by one attempt; turned into a RemoteFailure once the retries are spent. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly problem: RemoteFailure["problem"],
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The HTTP layer under ask-smapi-sdk, which itself has no timeouts, no
@@ -27,13 +48,15 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
  * client. Retry-After is honoured.
  */
 export class ResilientApiClient implements ApiClient {
-  private readonly timeoutMs: number;
+  private readonly readTimeoutMs: number;
+  private readonly writeTimeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly clock: Clock;
   private readonly fetchImpl: typeof fetch;
 
   constructor(private readonly options: ResilientApiClientOptions = {}) {
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.readTimeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? options.timeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.clock = options.clock ?? systemClock;
     this.fetchImpl = options.fetch ?? fetch;
@@ -57,19 +80,49 @@ export class ResilientApiClient implements ApiClient {
 
   private async send(request: ApiClientRequest): Promise<ApiClientResponse> {
     const method = request.method.toUpperCase();
-    const repeatable = IDEMPOTENT.has(method) || isTokenRequest(request.url);
-    return withRetry(() => this.once(request, method), {
-      policy: this.retry,
-      clock: this.clock,
-      ...(this.options.random ? { random: this.options.random } : {}),
-      retryResult: (response) => retryableResponse(response, repeatable, this.clock),
-      retryError: () => ({ retry: repeatable }),
-      onRetry: ({ attempt, delayMs, reason }) =>
-        this.options.onRetry?.(`${method} ${describeUrl(request.url)}: ${reason}; retry ${attempt} of ${this.retry.attempts - 1} in ${delayMs} ms`),
-    });
+    const token = isTokenRequest(request.url);
+    const repeatable = IDEMPOTENT.has(method) || token;
+    const service: RemoteService = token ? LWA_SERVICE : SMAPI_SERVICE;
+    const url = describeUrl(request.url);
+    // The token request is a read in all but method: it changes nothing.
+    const timeoutMs = READS.has(method) || token ? this.readTimeoutMs : this.writeTimeoutMs;
+    const timeoutRetries = this.options.timeoutRetries ?? 2;
+    let attempts = 0;
+    let timeouts = 0;
+    let response: ApiClientResponse;
+    try {
+      response = await withRetry(
+        (attempt) => {
+          attempts = attempt + 1;
+          return this.once(request, method, timeoutMs);
+        },
+        {
+          policy: this.retry,
+          clock: this.clock,
+          ...(this.options.random ? { random: this.options.random } : {}),
+          retryResult: (r) => retryableResponse(r, repeatable, this.clock),
+          retryError: (error) => {
+            if (error instanceof AttemptFailed && error.problem.kind === "timeout" && ++timeouts > timeoutRetries) return { retry: false };
+            return { retry: repeatable };
+          },
+          onRetry: ({ attempt, delayMs, reason }) =>
+            this.options.onRetry?.(`Waiting for ${service.name} (${method} ${url}): ${reason}; retry ${attempt} of ${this.retry.attempts - 1} in ${delayMs} ms.`),
+        },
+      );
+    } catch (error) {
+      if (error instanceof AttemptFailed) throw new RemoteFailure(service, url, error.problem, attempts);
+      throw error;
+    }
+    const contentType = response.headers.find((h) => h.key.toLowerCase() === "content-type")?.value;
+    // A proxy's or load balancer's page, not the service's JSON: the SDK would only say it could not parse it.
+    if (response.statusCode >= 400 && looksLikeHtml(response.body ?? "", contentType)) {
+      throw new RemoteFailure(service, url, { kind: "html", status: response.statusCode }, attempts);
+    }
+    if (token && response.statusCode === 200) rememberMintedTokens(response.body);
+    return response;
   }
 
-  private async once(request: ApiClientRequest, method: string): Promise<ApiClientResponse> {
+  private async once(request: ApiClientRequest, method: string, timeoutMs: number): Promise<ApiClientResponse> {
     const headers = new Headers();
     for (const { key, value } of request.headers) headers.append(key, value);
     let response: Response;
@@ -80,17 +133,28 @@ export class ResilientApiClient implements ApiClient {
         headers,
         ...(request.body !== undefined && method !== "GET" && method !== "HEAD" ? { body: request.body } : {}),
         redirect: "manual",
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       body = await response.text();
     } catch (error) {
       // A DOMException, which is not an Error in every realm.
-      const reason = (error as { name?: string })?.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : networkReason(error);
-      throw new Error(`${method} ${describeUrl(request.url)} failed: ${reason}`);
+      const kind = (error as { name?: string })?.name === "TimeoutError" ? "timeout" : (transportKind(error) ?? "unreachable");
+      const detail = kind === "timeout" ? `no answer within ${timeoutMs} ms` : networkReason(error);
+      throw new AttemptFailed(kind === "timeout" ? { kind, detail, timeoutMs } : { kind, detail }, detail);
     }
     const responseHeaders: Array<{ key: string; value: string }> = [];
     response.headers.forEach((value, key) => responseHeaders.push({ key, value }));
     return { statusCode: response.status, headers: responseHeaders, body };
+  }
+}
+
+/** The tokens LWA mints are secrets from the moment they exist: redacted from every line this process prints. */
+function rememberMintedTokens(body: string | undefined): void {
+  try {
+    const parsed = JSON.parse(body ?? "") as { access_token?: unknown; refresh_token?: unknown };
+    rememberSecrets([parsed.access_token, parsed.refresh_token].filter((t): t is string => typeof t === "string"));
+  } catch {
+    // Not JSON: the SDK reports that itself.
   }
 }
 
@@ -99,7 +163,8 @@ function retryableResponse(response: ApiClientResponse, repeatable: boolean, clo
   const throttled = status === 429;
   if (!throttled && !(repeatable && status >= 500)) return { retry: false };
   const afterMs = retryAfterMs(response, clock);
-  return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
+  const reason = `HTTP ${status}${throttled ? " (throttled)" : ""}`;
+  return afterMs === undefined ? { retry: true, reason } : { retry: true, afterMs, reason };
 }
 
 function retryAfterMs(response: ApiClientResponse, clock: Clock): number | undefined {

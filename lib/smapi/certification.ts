@@ -5,7 +5,8 @@
  */
 import type { v1 } from "ask-smapi-model";
 import type { SmapiClient } from "./client";
-import { explainSmapiError, statusCodeOf } from "./errors";
+import { OperationFailed } from "../errors";
+import { amazonsMessage, explainSmapiError, looksLikeReviewLock, statusCodeOf, type SmapiErrorContext } from "./errors";
 
 export interface CertificationInProgress {
   id: string;
@@ -69,4 +70,24 @@ export function describeCertification(certification: CertificationInProgress): s
     ...(certification.estimatedCompletionAt !== undefined ? [`review expected to end by ${certification.estimatedCompletionAt}`] : []),
   ];
   return `certification ${certification.id} (${details.join(", ")})`;
+}
+
+/**
+ * The one decision whether a write to the development stage that SMAPI
+ * refused with 403 is Amazon's review lock (deploy:model's uploads, the
+ * manifest upload of deploy:skill): it is only when SMAPI lists a
+ * certification in progress, whatever the 403's text says. Returns that
+ * certification; otherwise throws the failure with Amazon's message.
+ * Amazon does not document the lock's status and body, so any 403 with a
+ * review in progress counts as the lock, and no 403 without one does.
+ */
+export async function confirmReviewLock(smapi: SmapiClient, skillId: string, error: unknown, context: SmapiErrorContext): Promise<CertificationInProgress> {
+  if (statusCodeOf(error) !== 403) throw explainSmapiError(error, context);
+  const review = await findCertificationInProgress(smapi, skillId);
+  if (review) return review;
+  if (!looksLikeReviewLock(error)) throw explainSmapiError(error, context);
+  throw new OperationFailed(
+    `SMAPI refused ${context.action} (403: ${amazonsMessage(error)}), but lists no certification in progress for skill ${skillId}, so this is not the review lock. ` +
+      "Read Amazon's message above; check the skill's status in the developer console, then run the command again.",
+  );
 }

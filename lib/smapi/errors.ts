@@ -1,4 +1,5 @@
 import { ConcurrentChange, InvariantRefusal, OperationFailed, PipelineError, UsageError } from "../errors";
+import { explainRemoteFailure, RemoteFailure } from "../errors/remote";
 
 export interface SmapiErrorContext {
   /** What we were doing, e.g. "reading the development manifest". */
@@ -14,8 +15,12 @@ interface SdkServiceError {
   message: string;
 }
 
-/** Amazon locks the development stage while the skill is in certification review. */
-export function isLockedForReview(error: unknown): boolean {
+/**
+ * A 403 whose text reads like Amazon's review lock. Only a hint: a 403 is
+ * the lock only when SMAPI lists a certification in progress, which
+ * `confirmReviewLock` (certification.ts) checks.
+ */
+export function looksLikeReviewLock(error: unknown): boolean {
   if (!isServiceError(error) || error.statusCode !== 403) return false;
   const body = error.response ?? {};
   const texts = [body.message, ...(body.violations ?? []).flatMap((v) => [v.code, v.message])].filter(Boolean).join(" ");
@@ -33,9 +38,10 @@ function isServiceError(error: unknown): error is SdkServiceError {
 export function explainSmapiError(error: unknown, context: SmapiErrorContext): PipelineError {
   if (error instanceof PipelineError) return error;
   const skill = context.skillId ? `skill ${context.skillId}` : "the skill";
+  if (error instanceof RemoteFailure) return explainRemoteFailure(error, context.action);
   if (!isServiceError(error)) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new OperationFailed(`SMAPI did not answer while ${context.action}: ${message}`);
+    const message = error instanceof Error ? error.message.replace(/^(Call to service failed: )+/, "") : String(error);
+    return new OperationFailed(`SMAPI gave no usable answer while ${context.action}: ${message}`);
   }
   const body = error.response ?? {};
   const detail = [body.message, body.error_description, ...(body.violations ?? []).map((v) => v.message)].filter(Boolean).join("; ");
@@ -43,14 +49,14 @@ export function explainSmapiError(error: unknown, context: SmapiErrorContext): P
   if (grant === "invalid_grant") {
     return new UsageError(
       `Login with Amazon refused the refresh token while ${context.action} (invalid_grant: ${body.error_description ?? "revoked or expired"}). ` +
-        "Mint a new one with `npx ask-cli util generate-lwa-tokens --client-id <id> --client-confirmation <secret>` " +
-        "and store it in Parameter Store (README, \"Secrets\").",
+        "Sign in again and store the new one with `npm run setup:credentials -- --overwrite`; " +
+        "`npm run setup:credentials -- --check` says which stored parameter is wrong (README, \"Secrets\").",
     );
   }
   if (grant === "invalid_client") {
     return new UsageError(`Login with Amazon refused the client ID or secret while ${context.action}; check ASK_LWA_CLIENT_ID and ASK_LWA_CLIENT_SECRET against the security profile.`);
   }
-  if (isLockedForReview(error)) {
+  if (looksLikeReviewLock(error)) {
     return new InvariantRefusal(
       `SMAPI refused ${context.action} because ${skill} is in certification review and its development stage is locked${detail ? ` (${detail})` : ""}. ` +
         "Wait for the review to finish, or withdraw the submission in the developer console.",
@@ -86,6 +92,13 @@ export async function smapiCall<T>(context: SmapiErrorContext, call: () => Promi
   } catch (error) {
     throw explainSmapiError(error, context);
   }
+}
+
+/** What Amazon said in an error's body (message, description, violations), for quoting it. */
+export function amazonsMessage(error: unknown): string {
+  if (!isServiceError(error)) return error instanceof Error ? error.message : String(error);
+  const body = error.response ?? {};
+  return [body.message, body.error_description, ...(body.violations ?? []).map((v) => v.message)].filter(Boolean).join("; ") || error.message;
 }
 
 export function statusCodeOf(error: unknown): number | undefined {

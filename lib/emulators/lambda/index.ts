@@ -22,7 +22,7 @@ import { makeZip } from "./zip";
 export { FunctionErrorResult, alexaSkillHandler, functionError } from "./invoke";
 export type { InvokeContext, InvokeHandler } from "./invoke";
 export type { S3ObjectSource } from "./operations";
-export type { AliasRecord, FunctionRecord, Snapshot, UpdateStatus } from "./state";
+export type { AliasRecord, FunctionRecord, InvocationRecord, Snapshot, UpdateStatus } from "./state";
 export { LambdaState, LATEST } from "./state";
 export type { CallRecord } from "./http";
 export { CallLog } from "./http";

@@ -74,6 +74,22 @@ export interface AliasRecord {
   revisionId: string;
 }
 
+/**
+ * One invocation, as CloudWatch's AWS/Lambda metrics count it: by function,
+ * by the qualifier it was addressed with (the `Resource` dimension:
+ * `<function>:<alias>`), and by the version that ran (`ExecutedVersion`).
+ */
+export interface InvocationRecord {
+  functionName: string;
+  /** As addressed: undefined (unqualified), `$LATEST`, a version or an alias. */
+  qualifier: string | undefined;
+  executedVersion: string;
+  /** A function error (unhandled exception or timeout): what the `Errors` metric counts. */
+  error: boolean;
+  /** Epoch milliseconds, on the emulator's clock. */
+  at: number;
+}
+
 export interface UpdateFailure {
   reason: string;
   reasonCode: string;
@@ -99,6 +115,8 @@ export interface FunctionRecord {
   /** Keyed by qualifier; the unqualified (function-level) policy under "". */
   policies: Map<string, PolicyStatement[]>;
   nextUpdateFailure?: UpdateFailure;
+  /** The function's tags (Lambda tags functions, not versions or aliases). */
+  tags: Map<string, string>;
 }
 
 /** Where a qualifier points: what to describe and what revision guards its policy. */
@@ -132,6 +150,7 @@ export function lambdaTimestamp(ms: number): string {
 
 export class LambdaState {
   private readonly functions = new Map<string, FunctionRecord>();
+  private readonly invocationLog: InvocationRecord[] = [];
   /** By function and alias: what stale GetAlias reads still return, and how many more of them will. */
   private readonly staleAliases = new Map<string, { previous: AliasRecord; readsLeft: number }>();
 
@@ -167,6 +186,7 @@ export class LambdaState {
       lastVersionNumber: 0,
       aliases: new Map(),
       policies: new Map(),
+      tags: new Map(),
     };
     this.functions.set(name, fn);
     return fn;
@@ -280,6 +300,36 @@ export class LambdaState {
   /** The code `$LATEST` runs right now: the previous package while an update is in progress. */
   runningCode(fn: FunctionRecord, snapshot: Snapshot): CodePackage {
     return snapshot.version === LATEST && fn.pending ? fn.pending.previous : snapshot.code;
+  }
+
+  // --- tags -------------------------------------------------------------
+
+  /**
+   * TagResource. Whether tagging moves the function's RevisionId is not
+   * documented; we model the less convenient answer (it does), so a release
+   * that read $LATEST before a deploy tagged it sees a conflict, never a
+   * silent success.
+   */
+  tagFunction(name: string, tags: Record<string, string>): void {
+    const fn = this.get(name);
+    for (const [key, value] of Object.entries(tags)) {
+      if (key.length < 1 || key.length > 128 || key.toLowerCase().startsWith("aws:")) throw invalidParameter(`Tag key ${JSON.stringify(key)} is not valid.`);
+      if (typeof value !== "string" || value.length > 256) throw invalidParameter(`The value of tag ${key} is not valid: at most 256 characters.`);
+    }
+    const merged = new Map([...fn.tags, ...Object.entries(tags)]);
+    if (merged.size > 50) throw invalidParameter("A function can have at most 50 tags.");
+    fn.tags = merged;
+    fn.latest = { ...fn.latest, revisionId: randomUUID() };
+  }
+
+  untagFunction(name: string, keys: readonly string[]): void {
+    const fn = this.get(name);
+    for (const key of keys) fn.tags.delete(key);
+    fn.latest = { ...fn.latest, revisionId: randomUUID() };
+  }
+
+  tagsOf(name: string): Record<string, string> {
+    return Object.fromEntries(this.get(name).tags);
   }
 
   // --- versions -----------------------------------------------------------
@@ -464,6 +514,23 @@ export class LambdaState {
       draw -= weight;
     }
     return alias.functionVersion;
+  }
+
+  // --- invocations --------------------------------------------------------
+
+  /** Logs an invocation that ran (DryRun invocations do not run, and are not counted). */
+  recordInvocation(record: Omit<InvocationRecord, "at">): void {
+    this.invocationLog.push({ ...record, at: this.options.now() });
+  }
+
+  /** Every invocation that ran, in order: what the CloudWatch emulator computes metrics from. */
+  invocations(): readonly InvocationRecord[] {
+    return this.invocationLog;
+  }
+
+  /** The emulator's clock. */
+  now(): number {
+    return this.options.now();
   }
 
   // --- permissions --------------------------------------------------------

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Scheduler } from "./scheduler";
 import type { JsonObject, ResourceStatus, RunStatus, SkillState, SmapiError, Stage } from "./state";
 import type { SimulateHandler } from "./simulations";
+import type { Accounts } from "./vendors";
 
 export interface HandlerRequest {
   operation: string;
@@ -13,6 +14,8 @@ export interface HandlerRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The LWA account the bearer token belongs to. */
+  account?: string;
 }
 
 export interface HandlerResult {
@@ -73,6 +76,8 @@ export interface Consistency {
 
 export interface EmulatorContext {
   state: SkillState;
+  /** Who signs in, their vendors, and whether they are developers of the skill. */
+  accounts: Accounts;
   scheduler: Scheduler;
   timings: Timings;
   now(): number;

@@ -1,6 +1,8 @@
 /** The SMAPI + LWA emulator: start it, drive it with the real ask-smapi-sdk. */
 export { EMULATED_OPERATIONS, startSmapiEmulator } from "./server";
-export type { CallLogEntry, SmapiEmulator, SmapiEmulatorOptions, SpecViolation } from "./server";
+export type { CallLogEntry, RawRequest, SmapiEmulator, SmapiEmulatorOptions, SpecViolation } from "./server";
+export { DEFAULT_ACCOUNT, KNOWN_SCOPES } from "./lwa";
+export type { Account, Vendor } from "./vendors";
 export { smapiClient, smapiEnv } from "./client";
 export type { SmapiClient } from "./client";
 export type { Consistency, ModelBuildOutcome, RollbackOutcome, Timings, ValidationOutcome, LambdaPermissionCheck } from "./http";

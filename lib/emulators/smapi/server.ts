@@ -22,7 +22,7 @@ import {
   notFound,
   standardError,
 } from "./http";
-import { type LwaCredentials, LwaEmulator, type LwaOptions } from "./lwa";
+import { DEFAULT_ACCOUNT, type LwaCredentials, LwaEmulator, type LwaOptions } from "./lwa";
 import { manifestEndpoints, manifestHandlers } from "./manifest";
 import { modelHandlers } from "./models";
 import { Scheduler } from "./scheduler";
@@ -31,6 +31,7 @@ import { type SimulateHandler, simulationHandlers } from "./simulations";
 import { getSpecValidator } from "./spec-validator";
 import { type CertificationRecord, type JsonObject, SkillState, type Stage } from "./state";
 import { testingHandlers } from "./testing";
+import { type Account, Accounts, type Vendor, notADeveloper, vendorHandlers } from "./vendors";
 
 export interface SmapiEmulatorOptions {
   /** Default: a fresh `amzn1.ask.skill.<uuid>`. */
@@ -45,6 +46,8 @@ export interface SmapiEmulatorOptions {
   /** Stages enabled for testing at start (default none). */
   enabledStages?: Stage[];
   lwa?: LwaOptions;
+  /** The vendors of the account that owns the seeded refresh token (default: one, the skill's vendor, as administrator). */
+  vendors?: Vendor[];
   /**
    * Which Lambda ARNs (exactly as written in the manifest, qualifier included)
    * carry the Alexa Skills Kit permission for this skill: a set, or a
@@ -79,6 +82,15 @@ export interface CallLogEntry {
   status: number;
 }
 
+/** A request exactly as the client sent it, for tests that look for leaked secrets. */
+export interface RawRequest {
+  method: string;
+  /** Path and query. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
 export interface SpecViolation {
   operation: string;
   method: string;
@@ -95,6 +107,8 @@ export interface SmapiEmulator {
   readonly lwa: LwaEmulator;
   readonly faults: SmapiFaults;
   readonly calls: CallLogEntry[];
+  /** Every request whole (authorize page and LWA included). */
+  readonly requests: RawRequest[];
   /** Requests the spec rejects (each also answered 400). */
   readonly specViolations: SpecViolation[];
   /** Answers of the emulator itself that the spec does not allow: emulator bugs. */
@@ -113,6 +127,14 @@ export interface SmapiEmulator {
   /** Every endpoint URI of a stage's manifest (default and regional). */
   endpoints(stage: Stage): string[];
   latestCertification(): CertificationRecord | undefined;
+  /**
+   * Another LWA account: its vendors and whether it is a developer of the
+   * skill. Returns a valid refresh token of it; `lwa.signIn(accountId)` makes
+   * the next login that account.
+   */
+  addAccount(accountId: string, account: Partial<Account>): string;
+  /** Changes the seeded account's (or another's) vendors or developer role. */
+  setAccount(accountId: string, account: Account): void;
   permitLambda(arn: string): void;
   revokeLambda(arn: string): void;
   passCertification(options?: { publishedCountries?: string[] }): CertificationRecord;
@@ -141,12 +163,15 @@ const HANDLERS: Record<string, Handler> = {
   ...testingHandlers,
   ...simulationHandlers,
   ...certificationHandlers,
+  ...vendorHandlers,
 };
 
 /** The spec operations this emulator answers; any other spec operation gets 501. */
 export const EMULATED_OPERATIONS: readonly string[] = Object.keys(HANDLERS);
 
 const LWA_PATH = /^\/auth\/o2\/token\/?$/i;
+/** LWA's authorize page, served by the same emulator (ASK_LWA_AUTHORIZE_HOST points here). */
+const AUTHORIZE_PATH = /^\/ap\/oa\/?$/;
 
 export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Promise<SmapiEmulator> {
   const now = options.now ?? Date.now;
@@ -172,6 +197,11 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     now(),
   );
   const lwa = new LwaEmulator(options.lwa ?? {}, now);
+  const accounts = new Accounts();
+  accounts.set(DEFAULT_ACCOUNT, {
+    vendors: options.vendors ?? [{ id: state.vendorId, name: "Emulator Vendor", roles: ["ROLE_ADMINISTRATOR"] }],
+    developer: true,
+  });
   const faults = new SmapiFaults(sleep);
   const scheduler = new Scheduler(now);
   const background = new Set<Promise<unknown>>();
@@ -180,6 +210,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
 
   const ctx: EmulatorContext = {
     state,
+    accounts,
     scheduler,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     now,
@@ -198,6 +229,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
   };
 
   const calls: CallLogEntry[] = [];
+  const requests: RawRequest[] = [];
   const specViolations: SpecViolation[] = [];
   const responseViolations: SpecViolation[] = [];
   const unimplemented: CallLogEntry[] = [];
@@ -207,7 +239,18 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = (req.method ?? "GET").toUpperCase();
     const rawBody = await readBody(req);
+    requests.push({ method, url: req.url ?? "/", headers: { ...req.headers }, body: rawBody });
     const entry: CallLogEntry = { operation: "unknown", method, path: url.pathname, mutating: !["GET", "HEAD"].includes(method), status: 0 };
+    if (AUTHORIZE_PATH.test(url.pathname)) {
+      entry.operation = "lwaAuthorize";
+      entry.mutating = false;
+      const page = lwa.authorize(url.searchParams);
+      entry.status = page.status;
+      calls.push(entry);
+      res.writeHead(page.status, { "x-amzn-RequestId": randomUUID(), ...page.headers });
+      res.end(page.body);
+      return;
+    }
     const result = LWA_PATH.test(url.pathname) ? await answerLwa(entry, rawBody) : await answerSmapi(req, url, rawBody, entry);
     if (latencyMs > 0) await sleep(latencyMs);
     entry.status = result.status;
@@ -252,9 +295,14 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     if (check.pathParams.skillId !== undefined && check.pathParams.skillId !== state.skillId) {
       return notFound(`Skill ${check.pathParams.skillId} not found.`);
     }
+    const account = lwa.accountOf(req.headers.authorization);
+    if (check.pathParams.skillId !== undefined && accounts.get(account)?.developer !== true) return notADeveloper(state.skillId);
     // Due work is applied first, so each answer reflects the emulator clock.
     scheduler.advance();
-    const result = await handler({ operation: op.name, pathParams: check.pathParams, query: url.searchParams, headers: req.headers, body: check.body }, ctx);
+    const result = await handler(
+      { operation: op.name, pathParams: check.pathParams, query: url.searchParams, headers: req.headers, body: check.body, ...(account ? { account } : {}) },
+      ctx,
+    );
     const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const problems = validator.validateResponse(op, result.status, headers, method === "HEAD" ? undefined : result.body);
     if (problems.length > 0) responseViolations.push({ operation: op.name, method, path: where, problems });
@@ -287,6 +335,7 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
     lwa,
     faults,
     calls,
+    requests,
     specViolations,
     responseViolations,
     unimplemented,
@@ -325,6 +374,11 @@ export async function startSmapiEmulator(options: SmapiEmulatorOptions = {}): Pr
       return content ? manifestEndpoints(content.manifest.value).map((e) => e.uri) : [];
     },
     latestCertification: () => state.latestCertification(),
+    addAccount(accountId, account) {
+      accounts.set(accountId, { vendors: account.vendors ?? [], developer: account.developer ?? false });
+      return lwa.issueRefreshToken(accountId);
+    },
+    setAccount: (accountId, account) => accounts.set(accountId, account),
     permitLambda: (arn) => void permissionOverrides.set(arn, true),
     revokeLambda: (arn) => void permissionOverrides.set(arn, false),
     passCertification: (o) => passCertification(state, now(), o?.publishedCountries),

@@ -3,7 +3,8 @@ import { InvariantRefusal, OperationFailed } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
 import { aliasArn, describeTarget, refuseLiveColour, refuseWhileInReview, requireCandidate, type Colour } from "../model";
-import { readReleaseState, readStageManifest, type ObservedState } from "../read-state";
+import { readAlias, readReleaseState, readStageManifest, type ObservedState } from "../read-state";
+import { refuseDuringCanary } from "../canary/record";
 import { moveAlias } from "../steps/alias";
 import { setDevelopmentEndpoint } from "../steps/manifest";
 import { checkAlexaPermission } from "../steps/permission";
@@ -64,6 +65,11 @@ async function toCandidate(options: FlipOptions, deps: FlipDeps, state: Observed
   const colour = requireCandidate(state, "flip");
   // Invariant 1, by construction and checked: the candidate is never the live colour.
   refuseLiveColour(state, colour, "flip");
+  // A release on the candidate while live runs a canary would leave that canary's verdict to nobody.
+  const live = state.live;
+  const liveAlias =
+    live?.kind === "colour" ? state.aliases[live.colour] : live?.kind === "legacy" ? await step("reading the live alias", () => readAlias(deps.lambda, names.functionName, live.alias)) : undefined;
+  refuseDuringCanary(liveAlias, "flip");
   const alias = state.aliases[colour];
   if (!alias) {
     throw new InvariantRefusal(`The ${colour} alias (${names.aliases[colour]}) does not exist on ${names.functionName}; create it with npx cdktf deploy.`);

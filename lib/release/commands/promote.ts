@@ -5,6 +5,7 @@ import { previousVersionOf, promotionRecord, type AliasView, type Colour } from 
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
 import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
+import { refuseDuringCanary } from "../canary/record";
 import { checkAlexaPermission } from "../steps/permission";
 import { waitForLatest } from "../../lambda/latest";
 import { publishLatest, readVersion, type PublishedVersion } from "../../lambda/publish";
@@ -48,6 +49,7 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
   const functionName = state.names.functionName;
   const live = await step("finding the live alias", () => findLiveAlias(deps, state, "promote"));
   const from: AliasView = live.alias;
+  refuseDuringCanary(from, "promote");
   const base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
   output.info(`Live uses ${describeLiveAlias(live)}, on version ${from.version}.`);
   // A live alias Alexa may not invoke means the live skill is down: that is for cdktf deploy to fix, not for a code change to hide.

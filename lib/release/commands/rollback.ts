@@ -1,11 +1,13 @@
 import { OperationFailed, InvariantRefusal } from "../../errors";
 import type { Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { previousVersionOf, type AliasView, type Colour } from "../model";
+import { previousVersionOf, rollbackRecord, rolledBackTo, type AliasView, type Colour } from "../model";
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
 import { smokeTest } from "../../lambda/smoke-test";
 import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
+import { canaryOf, describeCanary } from "../canary/record";
+import { endCanary } from "./end-canary";
 
 /**
  * npm run rollback (without --release): undo the last promote by moving the
@@ -18,7 +20,9 @@ export const ROLLBACK_HELP = `Usage: npm run rollback -- [options]
 
 Moves the live alias (the alias the live skill's endpoint points at: blue,
 green or a legacy production-N) back to the version it was on before the last
-npm run promote, as recorded in the alias's description. That version must
+npm run promote, as recorded in the alias's description. A canary in progress
+(npm run promote -- --canary) is ended instead: all traffic back to the
+stable version. That version must
 answer a LaunchRequest first; after the move the alias must answer too, or it
 is moved back. The alias's description then records the rollback, so running
 this again changes nothing. The move carries the alias's RevisionId: if
@@ -52,17 +56,6 @@ export interface RollbackResult {
   plannedCalls?: string[];
 }
 
-const ROLLBACK_RECORD = /rolled-back-to=(\d+)/;
-
-/** Deliberately not a promotion record (no previous-version=), so it cannot be rolled back again. */
-export function rollbackRecord(toVersion: string, fromVersion: string, at: Date): string {
-  return `rolled-back-to=${toVersion} from-version=${fromVersion} at=${at.toISOString()}`;
-}
-
-export function rolledBackTo(description: string): string | undefined {
-  return ROLLBACK_RECORD.exec(description)?.[1];
-}
-
 export async function rollback(options: { yes?: boolean }, deps: ReleaseDeps & { confirm: Confirm }): Promise<RollbackResult> {
   const { output } = deps;
   const step = <T>(what: string, run: () => Promise<T>) => inStep("rollback", what, run);
@@ -72,6 +65,23 @@ export async function rollback(options: { yes?: boolean }, deps: ReleaseDeps & {
   const base = { alias: from.name, ...(live.colour ? { colour: live.colour } : {}), fromVersion: from.version };
 
   output.info(`Live uses ${describeLiveAlias(live)}, on version ${from.version}.`);
+
+  // A canary in progress is undone by clearing its routing: live goes back to the stable version alone.
+  const canary = canaryOf(from);
+  if (canary) {
+    output.info(`Ending ${describeCanary(from, canary)}.`);
+    if (!deps.dryRun && !options.yes) {
+      const question = `End the canary on the live alias ${from.name}: all traffic back to version ${canary.stableVersion}, none to version ${canary.version}?`;
+      if (!(await deps.confirm(question))) throw new OperationFailed("Not rolled back: not confirmed. Nothing was changed.");
+    }
+    const ended = await endCanary(deps, { command: "rollback", alias: from, record: canary, outcome: "roll-back", note: "rolled back by hand" });
+    if (deps.dryRun) {
+      output.info(`Dry run: nothing was changed. A real run would make the ${deps.dryRun.calls.length} call(s) listed above.`);
+      return { ...base, outcome: "dry-run", toVersion: ended.toVersion, description: ended.description, plannedCalls: [...deps.dryRun.calls] };
+    }
+    output.info(`Rolled back the canary: live alias ${from.name} is on version ${canary.stableVersion} alone again; version ${canary.version} gets no traffic.`);
+    return { ...base, outcome: "rolled-back", toVersion: ended.toVersion, description: ended.description };
+  }
 
   const previous = previousVersionOf(from.description);
   if (previous === undefined) {

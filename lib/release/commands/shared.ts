@@ -1,4 +1,5 @@
-import { ConcurrentChange, OperationFailed, PipelineError } from "../../errors";
+import { ConcurrentChange, OperationFailed, PipelineError, UsageError } from "../../errors";
+import { noteStep, translateError } from "../../errors/translate";
 import { smokeTest } from "../../lambda/smoke-test";
 import type { ReleaseDeps } from "../deps";
 import type { AliasView } from "../model";
@@ -7,17 +8,21 @@ import { moveAlias, type LiveAlias } from "../steps/alias";
 /** What more than one release command does the same way. */
 
 /**
- * Runs one step of a command, turning an unexplained failure (an AWS SDK
- * error) into OperationFailed that names the step, so a person knows how
- * far the run got; typed errors pass through.
+ * Runs one step of a command. An AWS, SMAPI or network failure is
+ * translated (lib/errors/translate.ts) and names the step, so a person knows
+ * how far the run got; a configuration or credential problem is left for the
+ * entry point, which has the environment to say what to fix. Typed errors
+ * pass through; anything else is a bug and keeps its stack.
  */
 export async function inStep<T>(command: string, what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof PipelineError) throw error;
-    const e = error instanceof Error ? error : new Error(String(error));
-    throw new OperationFailed(`${what} failed (${e.name}: ${e.message}). Nothing after that step was done; run npm run ${command} again to continue.`);
+    noteStep(error, { command, what });
+    const translated = translateError(error);
+    if (translated === undefined || translated instanceof UsageError) throw error;
+    throw translated;
   }
 }
 
@@ -30,7 +35,7 @@ export function describeLiveAlias(live: LiveAlias): string {
 /**
  * Invariant 5, after the move: the alias itself must answer. If it does
  * not (or cannot be checked), the alias goes back to where it was, with its
- * old description, on the condition that nobody moved it meanwhile.
+ * old description and routing, on the condition that nobody moved it meanwhile.
  * Under --dry-run the check is only listed.
  */
 export async function checkAfterMove(
@@ -45,7 +50,7 @@ export async function checkAfterMove(
     const why = error instanceof Error ? error.message : String(error);
     deps.output.warn(`Alias ${after.name} failed its check after the move (${why}); moving it back to version ${before.version}.`);
     try {
-      await moveAlias(deps, { alias: after, toVersion: before.version, description: before.description });
+      await moveAlias(deps, { alias: after, toVersion: before.version, description: before.description, ...(before.weights ? { weights: before.weights } : {}) });
     } catch (undoError) {
       const undo = undoError instanceof Error ? undoError.message : String(undoError);
       const message = `Alias ${after.name} was moved to version ${after.version}, but then: ${why} Moving it back to version ${before.version} failed: ${undo}`;

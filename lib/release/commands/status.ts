@@ -8,6 +8,10 @@ import { readAlexaPermission } from "../steps/permission";
 import { readAlias, readReleaseState, readStageManifest } from "../read-state";
 import { readVersion } from "../../lambda/publish";
 import { smapiCall } from "../../smapi/errors";
+import { readCanaryCounts, type CanaryCounts } from "../canary/metrics";
+import { canaryChoices, canaryOf, routingMatches } from "../canary/record";
+import { verdictAt } from "../canary/verdict";
+import type { AliasView } from "../model";
 
 export interface VersionReport {
   version: string;
@@ -37,6 +41,25 @@ export interface StageReport {
   colour?: Colour;
 }
 
+/** A canary in progress on the live alias (npm run promote -- --canary). */
+export interface CanaryReport {
+  alias: string;
+  version: string;
+  stableVersion: string;
+  /** The new version's share of the traffic (0.25 for 25%). */
+  weight: number;
+  startedAt: string;
+  bakeMinutes: number;
+  minInvocations: number;
+  maxErrors: number;
+  /** When promote --canary takes its verdict without errors: the bake's end plus CloudWatch's delay. */
+  verdictAt: string;
+  /** So far, from CloudWatch (absent when it could not be read). */
+  counts?: CanaryCounts;
+  /** False when the alias's routing no longer matches the record: someone changed it. */
+  routingMatches: boolean;
+}
+
 export interface StatusReport {
   skillId: string;
   functionName: string;
@@ -50,6 +73,7 @@ export interface StatusReport {
   inReview: boolean;
   /** What stops a release or breaks the live skill: a split live stage, a live alias Alexa may not invoke. */
   warnings: string[];
+  canary?: CanaryReport;
   next: string;
 }
 
@@ -93,6 +117,8 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
     ...(problem ? [`The live stage is not on one colour: ${problem}. flip and submit refuse until it is (docs/runbook.md).`] : []),
     ...(await livePermissionWarnings(deps, state.live)),
   ];
+  const liveAlias = state.live?.kind === "colour" ? state.aliases[state.live.colour] : legacy;
+  const canary = liveAlias ? await canaryReport(deps, liveAlias) : undefined;
   return {
     skillId,
     functionName: config.function.name,
@@ -108,7 +134,8 @@ export async function status(deps: ReleaseDeps): Promise<StatusReport> {
     ...(state.certification ? { certification: state.certification } : {}),
     inReview: isInReview(state),
     warnings,
-    next: nextStep(state),
+    ...(canary ? { canary } : {}),
+    next: canary ? `A canary is in progress on the live alias ${canary.alias}: ${canaryChoices()}` : nextStep(state),
   };
 }
 
@@ -138,6 +165,32 @@ async function livePermissionWarnings(deps: ReleaseDeps, live: StageTarget | und
         ]
       : [],
   );
+}
+
+/** The live alias's canary, with CloudWatch's counts so far (a failed read is a warning: status still shows the rest). */
+async function canaryReport(deps: ReleaseDeps, alias: AliasView): Promise<CanaryReport | undefined> {
+  const record = canaryOf(alias);
+  if (!record) return undefined;
+  let counts: CanaryCounts | undefined;
+  if (deps.cloudwatch) {
+    counts = await readCanaryCounts(deps.cloudwatch, { functionName: deps.config.function.name, alias: alias.name, record, now: deps.clock.now() }).catch((error: unknown) => {
+      deps.output.warn(`Could not read the canary's metrics from CloudWatch: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+  }
+  return {
+    alias: alias.name,
+    version: record.version,
+    stableVersion: record.stableVersion,
+    weight: record.weight,
+    startedAt: new Date(record.startedAt).toISOString(),
+    bakeMinutes: Math.round(record.bakeMs / 60_000),
+    minInvocations: record.minInvocations,
+    maxErrors: record.maxErrors,
+    verdictAt: new Date(verdictAt(record)).toISOString(),
+    ...(counts ? { counts } : {}),
+    routingMatches: routingMatches(alias, record),
+  };
 }
 
 async function describeVersion(deps: ReleaseDeps, version: string): Promise<VersionReport> {

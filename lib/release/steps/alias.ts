@@ -68,21 +68,26 @@ export async function findLiveAlias(deps: Pick<ReleaseDeps, "lambda" | "config">
  * Points `alias` at `toVersion` (and sets its description, if given), on the
  * condition that nobody has changed the alias since `alias` was read
  * (RevisionId): a conflict is reported with what the alias points at now,
- * never overwritten. Any weighted routing is cleared, so the alias runs
- * exactly the version that was checked. Returns the alias's new RevisionId
- * (the current one when it already was there; undefined under --dry-run).
+ * never overwritten. The alias's weighted routing becomes `weights` (a
+ * canary: version → fraction of the traffic), or is cleared, so the alias
+ * runs exactly the versions that were checked. Returns the alias's new
+ * RevisionId (the current one when it already was there; undefined under
+ * --dry-run).
  */
 export async function moveAlias(
   deps: Pick<ReleaseDeps, "lambda" | "config" | "output" | "clock" | "dryRun">,
-  options: { alias: AliasView; toVersion: string; description?: string },
+  options: { alias: AliasView; toVersion: string; description?: string; weights?: Record<string, number> },
 ): Promise<string | undefined> {
   const { alias, toVersion, description } = options;
+  const weights = options.weights ?? {};
   const functionName = deps.config.function.name;
-  if (alias.version === toVersion && (description === undefined || description === alias.description)) {
-    deps.output.info(`Alias ${alias.name} already points at version ${toVersion}.`);
+  const arrived = (now: AliasView) =>
+    now.version === toVersion && (description === undefined || now.description === description) && sameWeights(now.weights, weights);
+  if (arrived(alias)) {
+    deps.output.info(`Alias ${alias.name} already points at ${describeRouting(toVersion, weights)}.`);
     return alias.revisionId;
   }
-  const what = `move alias ${alias.name} of ${functionName} from version ${alias.version} to version ${toVersion}` +
+  const what = `move alias ${alias.name} of ${functionName} from ${describeRouting(alias.version, alias.weights ?? {})} to ${describeRouting(toVersion, weights)}` +
     `${description !== undefined ? `, described "${description}"` : ""} (if its RevisionId is still ${alias.revisionId})`;
   const moved = await mutate(deps, what, async () => {
     try {
@@ -92,7 +97,7 @@ export async function moveAlias(
           Name: alias.name,
           FunctionVersion: toVersion,
           RevisionId: alias.revisionId,
-          RoutingConfig: { AdditionalVersionWeights: {} },
+          RoutingConfig: { AdditionalVersionWeights: weights },
           ...(description !== undefined ? { Description: description } : {}),
         }),
       );
@@ -100,15 +105,30 @@ export async function moveAlias(
       if (!(error instanceof PreconditionFailedException)) throw error;
       const now = await readAfterConflict(deps, alias);
       // The SDK retries a call whose answer was lost; if the first attempt went through, the retry meets our own change.
-      if (now && now.version === toVersion && (description === undefined || now.description === description)) {
-        return { FunctionVersion: now.version, RevisionId: now.revisionId };
-      }
+      if (now && arrived(now)) return { FunctionVersion: now.version, RevisionId: now.revisionId };
       throw concurrentChange(alias, now);
     }
   });
   if (!moved) return undefined;
-  deps.output.info(`Moved alias ${alias.name} from version ${alias.version} to version ${moved.FunctionVersion ?? toVersion}.`);
+  deps.output.info(`Moved alias ${alias.name} from ${describeRouting(alias.version, alias.weights ?? {})} to ${describeRouting(moved.FunctionVersion ?? toVersion, weights)}.`);
   return moved.RevisionId;
+}
+
+/** "version 7", or "version 6 with 25% of its traffic on version 7". */
+export function describeRouting(version: string, weights: Record<string, number>): string {
+  const extra = Object.entries(weights).map(([v, w]) => `${percentOf(w)} of its traffic on version ${v}`);
+  return `version ${version}${extra.length > 0 ? ` with ${extra.join(" and ")}` : ""}`;
+}
+
+/** 0.25 → "25%", 0.125 → "12.5%". */
+export function percentOf(weight: number): string {
+  return `${Math.round(weight * 10_000) / 100}%`;
+}
+
+function sameWeights(a: Record<string, number> | undefined, b: Record<string, number>): boolean {
+  const left = Object.entries(a ?? {}).filter(([, w]) => w > 0);
+  const right = Object.entries(b).filter(([, w]) => w > 0);
+  return left.length === right.length && left.every(([v, w]) => b[v] === w);
 }
 
 // Reads of an alias that may still show the RevisionId a 412 just refused (GetAlias is eventually consistent).
@@ -132,7 +152,7 @@ async function readAfterConflict(deps: Pick<ReleaseDeps, "lambda" | "config" | "
 
 function concurrentChange(read: AliasView, now: AliasView | undefined): ConcurrentChange {
   const where = now
-    ? `it now points at version ${now.version}${now.description ? ` (description "${now.description}")` : ""}`
+    ? `it now points at ${describeRouting(now.version, now.weights ?? {})}${now.description ? ` (description "${now.description}")` : ""}`
     : "it has been deleted or cannot be read now";
   return new ConcurrentChange(
     `Alias ${read.name} was changed by someone else after it was read at version ${read.version}: ${where}. ` +
