@@ -1,5 +1,5 @@
 import { ConcurrentChange, InvariantRefusal, OperationFailed, UsageError } from "../../lib/errors";
-import { explainSmapiError, isLockedForReview, smapiCall, statusCodeOf } from "../../lib/smapi/errors";
+import { explainSmapiError, looksLikeReviewLock, smapiCall, statusCodeOf } from "../../lib/smapi/errors";
 
 /**
  * The SMAPI error layer without I/O, for the branches the emulator suite does not reach
@@ -63,24 +63,24 @@ describe("explainSmapiError: the exit code of each answer", () => {
     expect(explainSmapiError(refusal, context)).toBe(refusal);
     const network = explainSmapiError(new Error("socket hang up"), context);
     expect(network).toBeInstanceOf(OperationFailed);
-    expect(network.message).toBe("SMAPI did not answer while updating the manifest: socket hang up");
-    expect(explainSmapiError("weird", context).message).toBe("SMAPI did not answer while updating the manifest: weird");
+    expect(network.message).toBe("SMAPI gave no usable answer while updating the manifest: socket hang up");
+    expect(explainSmapiError("weird", context).message).toBe("SMAPI gave no usable answer while updating the manifest: weird");
     // An Error named ServiceError without a numeric status is not a service answer.
     const noStatus = Object.assign(new Error("odd"), { name: "ServiceError" });
-    expect(explainSmapiError(noStatus, context).message).toBe("SMAPI did not answer while updating the manifest: odd");
-    expect(explainSmapiError(Object.assign(new Error("odd"), { statusCode: 500 }), context).message).toContain("did not answer");
+    expect(explainSmapiError(noStatus, context).message).toBe("SMAPI gave no usable answer while updating the manifest: odd");
+    expect(explainSmapiError(Object.assign(new Error("odd"), { statusCode: 500 }), context).message).toContain("gave no usable answer");
   });
 });
 
-describe("the review lock", () => {
+describe("the review lock (a hint that confirmReviewLock checks against SMAPI)", () => {
   it("is a 403 whose message or violations speak of review, locking or certification", () => {
-    expect(isLockedForReview(serviceError(403, { message: "The skill is In Review" }))).toBe(true);
-    expect(isLockedForReview(serviceError(403, { violations: [{ code: "RESOURCE_LOCKED" }] }))).toBe(true);
-    expect(isLockedForReview(serviceError(403, { violations: [{ message: "pending certification" }] }))).toBe(true);
-    expect(isLockedForReview(serviceError(403, { message: "Access denied" }))).toBe(false);
-    expect(isLockedForReview(serviceError(403))).toBe(false);
-    expect(isLockedForReview(serviceError(409, { message: "under review" }))).toBe(false);
-    expect(isLockedForReview(new Error("under review"))).toBe(false);
+    expect(looksLikeReviewLock(serviceError(403, { message: "The skill is In Review" }))).toBe(true);
+    expect(looksLikeReviewLock(serviceError(403, { violations: [{ code: "RESOURCE_LOCKED" }] }))).toBe(true);
+    expect(looksLikeReviewLock(serviceError(403, { violations: [{ message: "pending certification" }] }))).toBe(true);
+    expect(looksLikeReviewLock(serviceError(403, { message: "Access denied" }))).toBe(false);
+    expect(looksLikeReviewLock(serviceError(403))).toBe(false);
+    expect(looksLikeReviewLock(serviceError(409, { message: "under review" }))).toBe(false);
+    expect(looksLikeReviewLock(new Error("under review"))).toBe(false);
   });
 
   it("is an invariant refusal naming the skill and the detail", () => {
