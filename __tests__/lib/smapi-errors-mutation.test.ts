@@ -1,5 +1,5 @@
 import { ConcurrentChange, InvariantRefusal, OperationFailed, UsageError } from "../../lib/errors";
-import { explainSmapiError, looksLikeReviewLock, smapiCall, statusCodeOf } from "../../lib/smapi/errors";
+import { amazonsMessage, explainSmapiError, looksLikeReviewLock, smapiCall, statusCodeOf } from "../../lib/smapi/errors";
 
 /**
  * The SMAPI error layer without I/O, for the branches the emulator suite does not reach
@@ -99,5 +99,21 @@ describe("smapiCall and statusCodeOf", () => {
   it("reads the status of a service error only", () => {
     expect(statusCodeOf(serviceError(429))).toBe(429);
     expect(statusCodeOf(new Error("x"))).toBeUndefined();
+  });
+});
+
+describe("amazonsMessage and the SDK's wrapping", () => {
+  it("quotes Amazon's body, or the error's own message, or the value", () => {
+    expect(amazonsMessage(serviceError(400, { message: "Invalid", error_description: "bad", violations: [{ message: "uri" }, {}] }))).toBe("Invalid; bad; uri");
+    expect(amazonsMessage(serviceError(500))).toBe("Unknown error");
+    expect(amazonsMessage(new Error("socket hang up"))).toBe("socket hang up");
+    expect(amazonsMessage(42)).toBe("42");
+  });
+
+  it("strips every repeated 'Call to service failed: ' prefix the SDK adds, and only at the start", () => {
+    const wrapped = new Error("Call to service failed: Call to service failed: socket hang up");
+    expect(explainSmapiError(wrapped, context).message).toBe("SMAPI gave no usable answer while updating the manifest: socket hang up");
+    const inner = new Error("proxy said: Call to service failed: later");
+    expect(explainSmapiError(inner, context).message).toBe("SMAPI gave no usable answer while updating the manifest: proxy said: Call to service failed: later");
   });
 });

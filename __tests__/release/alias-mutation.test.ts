@@ -2,7 +2,7 @@ import { UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { ConcurrentChange, ExitCode } from "../../lib/errors";
 import { DryRunPlan } from "../../lib/dry-run";
 import { readAlias } from "../../lib/release/read-state";
-import { moveAlias } from "../../lib/release/steps/alias";
+import { describeRouting, moveAlias, percentOf } from "../../lib/release/steps/alias";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { failure, releaseDeps, within } from "../helpers/release-run";
 
@@ -82,5 +82,41 @@ describe("moveAlias: settling a 412", () => {
       expect(error).toBeInstanceOf(ConcurrentChange);
       expect(world.lambdaEmu.calls.of("GetAlias")).toHaveLength(5);
       expect(slept).toEqual([200, 400, 800, 1600]);
+    }));
+});
+
+describe("moveAlias with weighted routing (canary)", () => {
+  it("describes routing in percent, to a hundredth", () => {
+    expect(describeRouting("6", {})).toBe("version 6");
+    expect(describeRouting("6", { "7": 0.25 })).toBe("version 6 with 25% of its traffic on version 7");
+    expect(describeRouting("6", { "7": 0.125, "8": 0.00014 })).toBe("version 6 with 12.5% of its traffic on version 7 and 0.01% of its traffic on version 8");
+    expect(percentOf(0.33333)).toBe("33.33%");
+  });
+
+  it("is already there only with the same weights (a zero weight counts as none); otherwise it moves", () =>
+    within({ versions: 3 }, async (world) => {
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", { "2": 0.1 });
+      const blue = await blueOf(world);
+      world.lambdaEmu.calls.clear();
+      expect(await moveAlias(releaseDeps(world), { alias: blue, toVersion: "1", weights: { "2": 0.1, "3": 0 } })).toBe(blue.revisionId);
+      expect(world.output.text()).toContain("Alias blue already points at version 1 with 10% of its traffic on version 2");
+      expect(world.lambdaEmu.calls.mutating()).toEqual([]);
+
+      await moveAlias(releaseDeps(world), { alias: blue, toVersion: "1", weights: { "2": 0.2 } });
+      expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").additionalVersionWeights).toEqual({ "2": 0.2 });
+      const now = await blueOf(world);
+      await moveAlias(releaseDeps(world), { alias: now, toVersion: "1", weights: { "3": 0.2 } });
+      expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").additionalVersionWeights).toEqual({ "3": 0.2 });
+      const third = await blueOf(world);
+      await moveAlias(releaseDeps(world), { alias: third, toVersion: "1", weights: { "3": 0.2, "2": 0.1 } });
+      expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").additionalVersionWeights).toEqual({ "3": 0.2, "2": 0.1 });
+      expect(world.output.text()).toContain("Moved alias blue from version 1 with 20% of its traffic on version 3 to version 1 with 20% of its traffic on version 3 and 10% of its traffic on version 2.");
+    }));
+
+  it("from weighted routing to none moves the alias, and clears the routing", () =>
+    within({ versions: 3 }, async (world) => {
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", { "2": 0.1 });
+      await moveAlias(releaseDeps(world), { alias: await blueOf(world), toVersion: "1" });
+      expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").additionalVersionWeights ?? {}).toEqual({});
     }));
 });

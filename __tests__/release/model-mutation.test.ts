@@ -2,7 +2,7 @@ import { InvariantRefusal } from "../../lib/errors";
 import { manifestEndpoints, withEndpoint } from "../../lib/release/endpoints";
 import {
   aliasArn, candidateColour, classifyEndpoint, coloursUsedBy, describeTarget, isInReview, liveColour, liveStageProblem, nextStep, previousVersionOf,
-  promotionRecord, refuseLiveColour, refuseWhileInReview, requireCandidate, stageTarget, type ReleaseNames, type ReleaseState, type StageTarget,
+  promotionRecord, refuseLiveColour, rollbackRecord, rolledBackTo, refuseWhileInReview, requireCandidate, stageTarget, type ReleaseNames, type ReleaseState, type StageTarget,
 } from "../../lib/release/model";
 
 /**
@@ -181,6 +181,16 @@ describe("the promotion record's edges", () => {
     const long = promotionRecord("7", new Date("2026-01-02T03:04:05Z"), "x".repeat(300));
     expect(long).toHaveLength(256);
     expect(previousVersionOf(long)).toBe("7");
+  });
+
+  it("a rollback record names both versions, is not a promotion record, and fits 256 characters", () => {
+    const record = rollbackRecord("4", "6", new Date("2026-01-02T03:04:05Z"));
+    expect(record).toBe("rolled-back-to=4 from-version=6 at=2026-01-02T03:04:05.000Z");
+    expect(rolledBackTo(record)).toBe("4");
+    expect(previousVersionOf(record)).toBeUndefined();
+    expect(rollbackRecord("4", "6", new Date(0), "y".repeat(300))).toHaveLength(256);
+    expect(rollbackRecord("4", "6", new Date(0), "by ops")).toMatch(/Z by ops$/);
+    expect(rolledBackTo("previous-version=3")).toBeUndefined();
   });
 
   it("reads the whole version number, and nothing from a record without digits", () => {
