@@ -110,7 +110,7 @@ describe("moveAlias with weighted routing (canary)", () => {
       const third = await blueOf(world);
       await moveAlias(releaseDeps(world), { alias: third, toVersion: "1", weights: { "3": 0.2, "2": 0.1 } });
       expect(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").additionalVersionWeights).toEqual({ "3": 0.2, "2": 0.1 });
-      expect(world.output.text()).toContain("Moved alias blue from version 1 with 20% of its traffic on version 3 to version 1 with 20% of its traffic on version 3 and 10% of its traffic on version 2.");
+      expect(world.output.text()).toContain("Moved alias blue from version 1 with 20% of its traffic on version 3 to version 1 with 10% of its traffic on version 2 and 20% of its traffic on version 3.");
     }));
 
   it("from weighted routing to none moves the alias, and clears the routing", () =>
