@@ -18,7 +18,7 @@ describe("explainSmapiError: the exit code of each answer", () => {
     [303, OperationFailed, /still applying an earlier update while updating the manifest \(303\)/],
     [401, UsageError, /refused the access token while updating the manifest \(401: expired\)/],
     [403, UsageError, /denied access while updating the manifest \(403: expired\).*skill amzn1\.ask\.skill\.s1 in vendor M1VENDOR/],
-    [404, UsageError, /found no skill amzn1\.ask\.skill\.s1 while updating the manifest \(404: expired\)/],
+    [404, UsageError, /could not find skill amzn1\.ask\.skill\.s1 while updating the manifest \(404: expired\)/],
     [409, ConcurrentChange, /conflict while updating the manifest \(409: expired\)/],
     [412, ConcurrentChange, /somebody else changed it/],
     [429, OperationFailed, /kept throttling while updating the manifest \(429\)/],

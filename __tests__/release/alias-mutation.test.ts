@@ -45,6 +45,16 @@ describe("moveAlias: settling a 412", () => {
       expect(revision).toBe(world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue").revisionId);
     }));
 
+  it("an alias deleted between the read and the update is a concurrent change (exit 4), not an unexpected failure", () =>
+    within({ versions: 2 }, async (world) => {
+      const blue = await blueOf(world);
+      world.lambdaEmu.state.deleteAlias(FUNCTION_NAME, "blue");
+      const error = await moveAlias(releaseDeps(world), { alias: blue, toVersion: "2" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConcurrentChange);
+      expect((error as ConcurrentChange).exitCode).toBe(ExitCode.Conflict);
+      expect((error as Error).message).toContain("Alias blue of BostonInfoSkill no longer exists: it was deleted after it was read");
+    }));
+
   it("a failure that is not a 412 is not a conflict: it is passed on as it is", () =>
     within({ versions: 2 }, async (world) => {
       const blue = await blueOf(world);
