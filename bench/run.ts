@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { benchCodeBuild } from "./codebuild";
 import { benchDeployModel } from "./deploy-model";
 import { benchFlip } from "./flip";
 import { ROOT, type BenchResult } from "./measure";
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   "provider-import": benchProviderImport,
   "deploy-model": benchDeployModel,
   flip: benchFlip,
+  codebuild: benchCodeBuild,
   tests: benchTests,
 };
 

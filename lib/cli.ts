@@ -83,3 +83,10 @@ export function parseSeconds(flag: string, text: string, max: number): number {
   if (!(n > 0 && n <= max)) throw new UsageError(`${flag} takes a number of seconds from 1 to ${max}, got ${JSON.stringify(text)}.`);
   return Math.round(n * 1000);
 }
+
+/** `--repo <dir>`, the checkout of the skill's repository that package and deploy:skill build from. */
+export function requiredRepo(value: string | undefined, help: string): string {
+  const repo = value?.trim();
+  if (repo === undefined || repo === "") throw new UsageError(`--repo is required: the path of a checkout of the skill's repository.\n\n${help}`);
+  return repo;
+}

@@ -7,17 +7,21 @@ import { createS3Client } from "../lib/aws/s3-client";
 import { checkAwsEndpointOverrides, type AwsClientOptions } from "../lib/aws/client-config";
 import { parseArguments, parseSeconds, runCommand, runMain, STANDARD_OPTIONS, type CommandIO } from "../lib/cli";
 import { systemClock, type Clock } from "../lib/clock";
-import { commitResolver, type ResolveCommit } from "../lib/lambda/commit";
+import { commitResolver, gitHistory, type CommitHistory, type ResolveCommit } from "../lib/lambda/commit";
 import { deployFunction } from "../lib/deploy/function";
 import type { PackageSource } from "../lib/deploy/package-input";
-import type { PackageBucket } from "../lib/deploy/upload-plan";
+import { bucketName, packageBucketFromEnv, type PackageBucket } from "../lib/deploy/upload-plan";
 import { UsageError } from "../lib/errors";
 import { commandOutput } from "../lib/output";
 
 export const HELP = `Usage: npm run deploy:function -- (--source <dir> | --zip <file>) [options]
 
 Uploads a package to $LATEST of the skill's Lambda function, waits until
-Lambda has applied it, and checks that $LATEST then has the package's SHA-256.
+Lambda has applied it, and checks that $LATEST then has the package's SHA-256
+and answers a LaunchRequest; if it does not answer, the code $LATEST had
+before (saved first) is put back and the command fails. It records the
+commit $LATEST holds (function tags), and refuses to replace code built from
+a newer commit.
 When $LATEST already has it, nothing is uploaded, so running this again after
 a failure is safe. A directory is zipped deterministically: the same files
 give the same SHA-256.
@@ -42,14 +46,15 @@ AWS_REGION (override the configuration), PACKAGE_BUCKET, CODEBUILD_RESOLVED_SOUR
 (the commit; else git's HEAD where the package is); AWS credentials from the default
 chain; AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3 for a sandbox.
 
-Exit status: 0 deployed, or already in place; 1 failed; 2 bad usage or configuration;
-4 conflict with a concurrent change (nothing was overwritten).
+Exit status: 0 deployed, or already in place; 1 failed (the previous code is back
+on $LATEST unless the message says otherwise); 2 bad usage or configuration;
+3 refused: $LATEST holds code of a newer commit; 4 conflict with a concurrent
+change (nothing was overwritten).
 `;
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const MAX_TIMEOUT_SECONDS = 3600;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const S3_BUCKET = /^(?!xn--|.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export interface DeployFunctionArgs {
   help: boolean;
@@ -101,16 +106,10 @@ export function parseDeployFunctionArgs(argv: readonly string[]): DeployFunction
 }
 
 
-function bucketName(name: string, from: string): string {
-  if (!S3_BUCKET.test(name)) throw new UsageError(`${from} must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens), got ${JSON.stringify(name)}.`);
-  return name;
-}
-
 /** --s3-bucket always goes through S3; PACKAGE_BUCKET only when the package needs it. */
 function packageBucket(args: DeployFunctionArgs, env: NodeJS.ProcessEnv): PackageBucket | undefined {
   if (args.s3Bucket !== undefined) return { name: args.s3Bucket, from: "--s3-bucket" };
-  const fromEnv = env.PACKAGE_BUCKET?.trim();
-  return fromEnv ? { name: bucketName(fromEnv, "PACKAGE_BUCKET"), from: "PACKAGE_BUCKET" } : undefined;
+  return packageBucketFromEnv(env);
 }
 
 
@@ -120,6 +119,7 @@ export interface DeployFunctionCliDeps extends CommandIO {
   s3Client?: (options: AwsClientOptions) => S3Client;
   clock?: Clock;
   resolveCommit?: ResolveCommit;
+  history?: CommitHistory;
   needsS3Upload?: (size: number) => boolean;
 }
 
@@ -141,6 +141,7 @@ export async function main(
     const bucket = packageBucket(args, io.env);
     const onRetry = (message: string) => output.progress(message);
     const lambda = (io.lambdaClient ?? createLambdaClient)({ region, onRetry });
+    const packageDir = args.source.kind === "source" ? args.source.dir : dirname(args.source.file);
     let s3: S3Client | undefined;
     try {
       const result = await deployFunction(
@@ -152,13 +153,15 @@ export async function main(
           publish: args.publish,
           dryRun: args.dryRun,
           timeoutMs: args.timeoutMs,
+          launch: config,
         },
         {
           lambda,
           s3: () => (s3 ??= (io.s3Client ?? createS3Client)({ region, onRetry })),
           output,
           clock: io.clock ?? systemClock,
-          resolveCommit: io.resolveCommit ?? commitResolver(io.env, args.source.kind === "source" ? args.source.dir : dirname(args.source.file)),
+          resolveCommit: io.resolveCommit ?? commitResolver(io.env, packageDir),
+          history: io.history ?? gitHistory(packageDir),
           ...(io.needsS3Upload !== undefined && { needsS3Upload: io.needsS3Upload }),
         },
       );

@@ -26,8 +26,9 @@ Options:
   -h, --help    show this help
 
 Environment: PIPELINE_ENV, SKILL_ID, LAMBDA_FUNCTION_NAME, AWS_REGION, AWS credentials,
-ASK_LWA_CLIENT_ID / ASK_LWA_CLIENT_SECRET / ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN),
-SKILL_COMMIT (the skill's commit on $LATEST, to describe the new version by; else the date alone).
+ASK_LWA_CLIENT_ID / ASK_LWA_CLIENT_SECRET / ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN).
+The new version is described by the date and the skill commit that deploy:function
+recorded on the function, when that record belongs to $LATEST's code; else the date alone.
 
 Exit status: 0 flipped, or nothing to do; 1 a step or a check failed (what moved
 was moved back); 2 bad usage, or confirmation needed; 3 refused by an invariant

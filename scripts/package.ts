@@ -1,8 +1,7 @@
 import { loadEnvironment, overrideNotices, type EnvironmentInput } from "../config";
 import { buildPackage, type BuildOptions, type BuiltPackage } from "../lib/build";
-import { parseArguments, runCommand, runMain, type CommandIO } from "../lib/cli";
+import { parseArguments, requiredRepo, runCommand, runMain, STANDARD_OPTIONS, type CommandIO } from "../lib/cli";
 import { commandOutput } from "../lib/output";
-import { UsageError } from "../lib/errors";
 
 export const HELP = `Usage: npm run package -- --repo <skill checkout> [--out <zip>] [--json]
 
@@ -46,8 +45,8 @@ export async function main(argv: readonly string[], io: PackageCliDeps): Promise
       {
         repo: { type: "string" },
         out: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
+        json: STANDARD_OPTIONS.json,
+        help: STANDARD_OPTIONS.help,
       },
       HELP,
     );
@@ -55,8 +54,7 @@ export async function main(argv: readonly string[], io: PackageCliDeps): Promise
       io.stdout.write(HELP);
       return;
     }
-    const repo = values.repo?.trim();
-    if (repo === undefined || repo === "") throw new UsageError(`--repo is required: the path of a checkout of the skill's repository.\n\n${HELP}`);
+    const repo = requiredRepo(values.repo, HELP);
     const out = values.out?.trim();
     const json = values.json === true;
     const load = { env: io.env, ...(io.environments !== undefined && { environments: io.environments }) };

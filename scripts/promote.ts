@@ -46,8 +46,9 @@ Options:
   -h, --help   show this help
 
 Environment: PIPELINE_ENV, SKILL_ID, LAMBDA_FUNCTION_NAME, AWS_REGION, AWS credentials,
-ASK_LWA_CLIENT_ID / ASK_LWA_CLIENT_SECRET / ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN),
-SKILL_COMMIT (the skill's commit on $LATEST, to describe the new version by; else the date alone).
+ASK_LWA_CLIENT_ID / ASK_LWA_CLIENT_SECRET / ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN).
+The new version is described by the date and the skill commit that deploy:function
+recorded on the function, when that record belongs to $LATEST's code; else the date alone.
 
 Exit status: 0 promoted (a canary completed), or nothing to promote; 1 a step or
 a check failed (live is as it was), a canary rolled back, or a canary was left

@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { RECORD_TAG_PREFIX } from "../lib/lambda/record-tags";
 import { renderBuildspec, TOOLING_SOURCE_ID } from "./buildspec";
 import { PrivateBucket } from "./constructs/private-bucket";
 import { EnvironmentStack, type EnvironmentStackProps } from "./lib/base-stack";
@@ -22,8 +23,9 @@ export function secretVariables(config: EnvironmentStackProps["config"]): Record
 
 /**
  * The CodeBuild project that replaces the seed process's deploy_tools.py
- * job: on every push to the watched branch it updates $LATEST and the
- * development-stage interaction model.
+ * job: on every push to the watched branch it runs deploy:skill, which
+ * updates $LATEST (checked, or restored), the development stage's
+ * interaction models and skill.json.
  */
 export class PipelineStack extends EnvironmentStack {
   readonly project: CodebuildProject;
@@ -43,12 +45,30 @@ export class PipelineStack extends EnvironmentStack {
       ? new PrivateBucket(this, "package-bucket", { bucket: config.pipeline.packageBucket, expireAfterDays: 7 })
       : undefined;
 
+    const functionArn = this.arn("lambda", `function:${config.function.name}`);
     const statements: PolicyStatement[] = [
       {
+        // GetFunction also downloads $LATEST's code (Code.Location), saved to put back if the new code does not answer.
         Sid: "UpdateSkillFunctionCode",
         Effect: "Allow",
         Action: ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode"],
-        Resource: this.arn("lambda", `function:${config.function.name}`),
+        Resource: functionArn,
+      },
+      {
+        // The unqualified ARN only: $LATEST must answer a LaunchRequest after an update; versions and aliases are the release commands'.
+        Sid: "CheckLatestAnswers",
+        Effect: "Allow",
+        Action: "lambda:InvokeFunction",
+        Resource: functionArn,
+      },
+      {
+        // The commit record (lib/lambda/commit-record.ts): GetFunction returns tags only with lambda:ListTags, and
+        // TagResource is limited to the record's keys, so the role cannot retag the function otherwise.
+        Sid: "RecordDeployedCommit",
+        Effect: "Allow",
+        Action: ["lambda:ListTags", "lambda:TagResource"],
+        Resource: functionArn,
+        Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [`${RECORD_TAG_PREFIX}*`] } },
       },
       {
         Sid: "ReadAskSecrets",
@@ -112,6 +132,13 @@ export class PipelineStack extends EnvironmentStack {
       ],
       secondarySourceVersion: [{ sourceIdentifier: TOOLING_SOURCE_ID, sourceVersion: pipeline.tooling.branch }],
       artifacts: { type: "NO_ARTIFACTS" },
+      // One build at a time, in push order: an older push cannot finish after a newer one while both run.
+      concurrentBuildLimit: 1,
+      // npm's and pip's caches between builds (the buildspec's cache.paths): in the package bucket when there is
+      // one (shared by every build host), else on the build host (kept only while builds follow each other).
+      cache: bucket
+        ? { type: "S3", location: `${bucket.bucket.bucket}/codebuild-cache` }
+        : { type: "LOCAL", modes: ["LOCAL_CUSTOM_CACHE"] },
       environment: {
         type: "LINUX_CONTAINER",
         computeType: pipeline.computeType,

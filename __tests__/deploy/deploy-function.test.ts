@@ -103,6 +103,7 @@ describe("deploying a package", () => {
   test("--source: zips deterministically, uploads directly, waits for the update and verifies the hash", async () => {
     const { emu, clock, run } = await harness();
     const before = latestSha(emu);
+    const previousSize = emu.state.get(FN).latest.code.size;
     const zipped = await zipDirectory(sourceDir);
     const expected = codeSha256(zipped);
     const { code, stdout, stderr } = await run(["--source", sourceDir]);
@@ -112,19 +113,27 @@ describe("deploying a package", () => {
     expect(emu.state.get(FN).latest.lastUpdateStatus).toBe("Successful");
     expect(emu.calls.operations()).toEqual([
       "GetFunctionConfiguration",
+      "GetFunction",
+      "DownloadCode",
       "UpdateFunctionCode",
       "GetFunctionConfiguration",
       "GetFunctionConfiguration",
       "GetFunctionConfiguration",
       "GetFunctionConfiguration",
+      "Invoke",
+      "TagResource",
     ]);
     // 1 s, 1.5 s, 2.25 s of fake time: the 3 s update is over at the fourth poll.
     expect(clock.sleeps).toEqual([1000, 1500, 2250]);
     expect(stdout.split("\n")).toEqual([
       `Package ${sourceDir} (zipped): ${formatBytes(zipped.length)}, 3 files, SHA-256 ${expected}`,
       `BostonInfoSkill in us-east-1: $LATEST has SHA-256 ${before}, last update Successful`,
+      "Commit 3f9c2a1: no commit is recorded for $LATEST.",
+      `Saved the code $LATEST has now (${formatBytes(previousSize)}, SHA-256 ${before}), to put back if the new code does not answer.`,
       "Uploading directly to BostonInfoSkill (ZipFile)",
       `Update finished (Successful) after 4.8 s; $LATEST has SHA-256 ${expected}`,
+      '$LATEST answered a LaunchRequest: "Welcome to Boston Info. What would you like to know?".',
+      `Recorded on BostonInfoSkill: $LATEST holds commit 3f9c2a1 (SHA-256 ${expected}).`,
       `Done in 4.8 s: BostonInfoSkill $LATEST updated (direct upload, ${formatBytes(zipped.length)}, SHA-256 ${expected}).`,
       "",
     ]);
@@ -138,7 +147,7 @@ describe("deploying a package", () => {
     const again = await run(["--source", sourceDir, "--json"]);
     expect(again.code).toBe(0);
     expect(emu.calls.mutating()).toEqual([]);
-    expect(emu.calls.operations()).toEqual(["GetFunctionConfiguration"]);
+    expect(emu.calls.operations()).toEqual(["GetFunctionConfiguration", "GetFunction"]);
     expect(again.stderr).toContain("$LATEST already has this package: nothing to upload.");
     expect(JSON.parse(again.stdout)).toEqual({
       functionName: FN,
@@ -147,6 +156,7 @@ describe("deploying a package", () => {
       size: expect.any(Number),
       action: "skipped",
       upload: "direct",
+      record: { commit: COMMIT, codeSha256: latestSha(emu) },
       durationMs: 0,
     });
   });
@@ -163,6 +173,8 @@ describe("deploying a package", () => {
       size: zipBytes.length,
       action: "updated",
       upload: "direct",
+      launchCheck: { speech: "Welcome to Boston Info. What would you like to know?" },
+      record: { commit: COMMIT, codeSha256: sha(zipBytes) },
       durationMs: 4750,
     });
     expect(stderr).toContain(`Package ${zipFile}: ${zipBytes.length} B, 1 file, SHA-256 ${sha(zipBytes)}`);
@@ -447,6 +459,8 @@ describe("--dry-run", () => {
       plannedCalls: [
         { service: "s3", operation: "PutObject", parameters: { Bucket: BUCKET, Key: key, Body: `<${zipBytes.length} bytes>`, ChecksumSHA256: sha(zipBytes) } },
         { service: "lambda", operation: "UpdateFunctionCode", parameters: { FunctionName: FN, S3Bucket: BUCKET, S3Key: key, RevisionId: revision } },
+        { service: "lambda", operation: "Invoke", parameters: { FunctionName: FN, Payload: "<LaunchRequest>" } },
+        { service: "lambda", operation: "TagResource", parameters: { Resource: emu.functionArn(FN), Commit: COMMIT, CodeSha256: sha(zipBytes) } },
         { service: "lambda", operation: "PublishVersion", parameters: { FunctionName: FN, CodeSha256: sha(zipBytes), Description: "2026-11-25 commit 3f9c2a1" } },
       ],
     });
@@ -455,6 +469,8 @@ describe("--dry-run", () => {
         "Dry run: nothing was changed. A real run would call:",
         `  s3:PutObject Bucket=${BUCKET} Key=${key} Body=<${zipBytes.length} bytes> ChecksumSHA256=${sha(zipBytes)}`,
         `  lambda:UpdateFunctionCode FunctionName=${FN} S3Bucket=${BUCKET} S3Key=${key} RevisionId=${revision}`,
+        `  lambda:Invoke FunctionName=${FN} Payload=<LaunchRequest>`,
+        `  lambda:TagResource Resource=${emu.functionArn(FN)} Commit=${COMMIT} CodeSha256=${sha(zipBytes)}`,
         `  lambda:PublishVersion FunctionName=${FN} CodeSha256=${sha(zipBytes)} Description="2026-11-25 commit 3f9c2a1"`,
       ].join("\n"),
     );

@@ -173,10 +173,11 @@ describe("SMAPI emulator with the real ask-smapi-sdk", () => {
     });
 
     it("finishes updates on the real clock for a client that polls", async () => {
-      await start({ now: Date.now, timings: { manifestUpdateMs: 40 } });
+      // 1 s: long enough that the first status read comes before the end even on a busy machine.
+      await start({ now: Date.now, timings: { manifestUpdateMs: 1000 } });
       await smapi.updateSkillManifestV1(emu.skillId, "development", manifestWithEndpoint(GREEN));
       const seen: string[] = [];
-      for (let i = 0; i < 50 && seen[seen.length - 1] !== "SUCCEEDED"; i += 1) {
+      for (let i = 0; i < 1000 && seen[seen.length - 1] !== "SUCCEEDED"; i += 1) {
         seen.push((await smapi.getSkillStatusV1(emu.skillId, "manifest")).manifest?.lastUpdateRequest?.status ?? "");
         await new Promise((resolve) => setTimeout(resolve, 10));
       }

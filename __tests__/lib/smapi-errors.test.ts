@@ -24,7 +24,7 @@ describe("explainSmapiError", () => {
     const missing = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555";
     const error = await readManifest(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(new RegExp(`found no skill ${missing} .*check SKILL_ID`));
+    expect((error as Error).message).toMatch(new RegExp(`could not find skill ${missing} .*check SKILL_ID`));
   });
 
   it("a revoked refresh token says how to mint a new one", async () => {

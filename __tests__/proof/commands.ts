@@ -174,7 +174,7 @@ export const PROOF_COMMANDS: readonly ProofCommand[] = [
     run: (world, clients) =>
       release("deploy:function", () =>
         deployFunction(
-          { functionName: FUNCTION_NAME, region: world.lambdaEmu.region, source: { kind: "zip", file: newFunctionPackage() }, publish: false, dryRun: false, timeoutMs: 10_000 },
+          { functionName: FUNCTION_NAME, region: world.lambdaEmu.region, source: { kind: "zip", file: newFunctionPackage() }, publish: false, dryRun: false, timeoutMs: 10_000, launch: world.config },
           {
             lambda: clients.lambda,
             s3: () => {

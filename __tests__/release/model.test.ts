@@ -1,6 +1,5 @@
 import { InvariantRefusal } from "../../lib/errors";
 import { manifestEndpoints, withEndpoint } from "../../lib/release/endpoints";
-import { skillCommitResolver } from "../../lib/release/wire";
 import {
   candidateColour, classifyEndpoint, coloursUsedBy, liveColour, liveStageProblem, nextStep, previousVersionOf, promotionRecord,
   refuseLiveColour, refuseWhileInReview, requireCandidate, stageTarget, type ReleaseNames, type ReleaseState,
@@ -138,13 +137,5 @@ describe("the promotion record", () => {
     expect(record).toBe("previous-version=41 promoted=2026-11-25T12:00:00.000Z commit 3f9c2a1");
     expect(previousVersionOf(record)).toBe("41");
     expect(previousVersionOf("Blue/green release alias")).toBeUndefined();
-  });
-});
-
-describe("the commit a release describes its version by", () => {
-  it("is the skill's, never the pipeline checkout's", async () => {
-    expect(await skillCommitResolver({ SKILL_COMMIT: "3f9c2a1d0b7e", CODEBUILD_RESOLVED_SOURCE_VERSION: "aaaaaaa" })()).toBe("3f9c2a1d0b7e");
-    expect(await skillCommitResolver({ CODEBUILD_RESOLVED_SOURCE_VERSION: "bbbbbbb" })()).toBe("bbbbbbb");
-    expect(await skillCommitResolver({})()).toBeUndefined();
   });
 });

@@ -65,14 +65,26 @@ describe("PipelineStack", () => {
     expect(variables.map((v) => v.name)).not.toContain("AWS_ACCESS_KEY_ID");
   });
 
-  it("runs deploy:function and deploy:model from its buildspec", () => {
+  it("runs one command in its build phase, deploy:skill, from a bundle built by a lean install", () => {
     const buildspec = parse(project.source.buildspec);
     expect(buildspec.version).toBe(0.2);
     expect(buildspec.phases.install["runtime-versions"]).toEqual({ python: "3.12", nodejs: "22" });
-    const commands: string[] = buildspec.phases.build.commands;
-    expect(commands.some((c) => c.includes("npm run deploy:function -- --source"))).toBe(true);
-    expect(commands.some((c) => c.includes('npm run deploy:model -- --skill-package "$CODEBUILD_SRC_DIR/skill-package"'))).toBe(true);
-    expect(commands.findIndex((c) => c.includes("deploy:function"))).toBeGreaterThan(commands.findIndex((c) => c.includes("pip install")));
+    expect(buildspec.phases.install.commands).toEqual([
+      'cd "$CODEBUILD_SRC_DIR_tooling/tooling/deploy-skill" && npm ci --no-audit --no-fund --prefer-offline',
+      'node "$CODEBUILD_SRC_DIR_tooling/tooling/deploy-skill/bundle.cjs"',
+    ]);
+    expect(buildspec.phases.build.commands).toEqual(['cd "$CODEBUILD_SRC_DIR" && node "$CODEBUILD_SRC_DIR_tooling/dist/deploy-skill.cjs" --repo "$CODEBUILD_SRC_DIR"']);
+    expect(buildspec.cache.paths).toEqual(["/root/.npm/**/*", "/root/.cache/pip/**/*"]);
+  });
+
+  it("runs the Python of the function's runtime", () => {
+    const { out: py313 } = synthPipeline((i) => void (i.function = { ...i.function, runtime: "python3.13" }));
+    expect(parse(onlyResource(py313, "aws_codebuild_project").source.buildspec).phases.install["runtime-versions"].python).toBe("3.13");
+  });
+
+  it("runs one build at a time, and keeps npm's and pip's caches on the build host", () => {
+    expect(project.concurrent_build_limit).toBe(1);
+    expect(project.cache).toEqual({ type: "LOCAL", modes: ["LOCAL_CUSTOM_CACHE"] });
   });
 
   it("keeps build logs in its own group with retention", () => {
@@ -97,6 +109,25 @@ describe("PipelineStack", () => {
       });
     });
 
+    it("may invoke the unqualified function only ($LATEST), not its versions or aliases", () => {
+      expect(statements(out).find((s) => s.Sid === "CheckLatestAnswers")).toEqual({
+        Sid: "CheckLatestAnswers",
+        Effect: "Allow",
+        Action: "lambda:InvokeFunction",
+        Resource: "arn:aws:lambda:us-east-1:${data.aws_caller_identity.caller-identity.account_id}:function:BostonInfoSkill",
+      });
+    });
+
+    it("may read the function's tags and write the commit record's tags only", () => {
+      expect(statements(out).find((s) => s.Sid === "RecordDeployedCommit")).toEqual({
+        Sid: "RecordDeployedCommit",
+        Effect: "Allow",
+        Action: ["lambda:ListTags", "lambda:TagResource"],
+        Resource: "arn:aws:lambda:us-east-1:${data.aws_caller_identity.caller-identity.account_id}:function:BostonInfoSkill",
+        Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["alexa-skill-pipeline:*"] } },
+      });
+    });
+
     it("may read the four parameters only", () => {
       const ssm = statements(out).find((s) => s.Sid === "ReadAskSecrets");
       expect(ssm?.Action).toBe("ssm:GetParameters");
@@ -108,8 +139,8 @@ describe("PipelineStack", () => {
     });
 
     it("may write only to its own log group, and nothing else", () => {
-      expect(statements(out).map((s) => s.Sid)).toEqual(["UpdateSkillFunctionCode", "ReadAskSecrets", "WriteOwnBuildLogs"]);
-      expect(statements(out)[2]?.Resource).toBe("${aws_cloudwatch_log_group.build-logs.arn}:*");
+      expect(statements(out).map((s) => s.Sid)).toEqual(["UpdateSkillFunctionCode", "CheckLatestAnswers", "RecordDeployedCommit", "ReadAskSecrets", "WriteOwnBuildLogs"]);
+      expect(statements(out)[4]?.Resource).toBe("${aws_cloudwatch_log_group.build-logs.arn}:*");
     });
 
     it("may decrypt with a customer-managed key only through SSM", () => {
@@ -140,6 +171,7 @@ describe("PipelineStack", () => {
         Action: ["s3:PutObject", "s3:GetObject"],
         Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.package-bucket_[0-9A-F]+\.arn\}\/\*$/),
       });
+      expect(onlyResource(bucketOut, "aws_codebuild_project").cache).toEqual({ type: "S3", location: expect.stringMatching(/^\$\{aws_s3_bucket\..+\.bucket\}\/codebuild-cache$/) });
       const variables = onlyResource(bucketOut, "aws_codebuild_project").environment.environment_variable;
       expect(variables).toContainEqual({ name: "PACKAGE_BUCKET", value: expect.stringMatching(/^\$\{aws_s3_bucket\..+\.bucket\}$/), type: "PLAINTEXT" });
     });

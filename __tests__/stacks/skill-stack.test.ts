@@ -1,4 +1,5 @@
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { RECORD_TAG_PREFIX, RECORD_TAGS } from "../../lib/lambda/record-tags";
 import { SkillStack, FUNCTION_CODE_ATTRIBUTES } from "../../stacks/skill-stack";
 import { testEnvironment } from "../../lib/emulators/example-config";
 import { onlyResource, policyApp, policyErrors, resources, synth } from "../helpers/synth";
@@ -118,6 +119,13 @@ describe("state backends", () => {
     const out = synthSkill((i) => (i.state = { backend: "s3", bucket: "boston-info-tfstate", region: "us-east-2", dynamodbTable: "tf-locks" })).out;
     expect(out.json.terraform.backend.s3).toMatchObject({ dynamodb_table: "tf-locks", encrypt: true });
     expect(out.json.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+
+  it("leaves the commit record's tags to deploy:function: the provider ignores them, tags_all included", () => {
+    // With default_tags, ignore_changes on the function's `tags` would not cover `tags_all`; the provider's ignore_tags does.
+    const provider = synthSkill().out.json.provider.aws[0];
+    expect(provider.ignore_tags).toEqual([{ key_prefixes: [RECORD_TAG_PREFIX] }]);
+    for (const key of Object.values(RECORD_TAGS)) expect(key.startsWith(RECORD_TAG_PREFIX)).toBe(true);
   });
 });
 

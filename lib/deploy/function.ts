@@ -8,14 +8,19 @@
  */
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { EnvironmentConfig } from "../../config";
 import type { Clock } from "../clock";
 import { OperationFailed, PipelineError, UsageError } from "../errors";
+import { recordFromTags, writeCommitRecord, type CommitRecord } from "../lambda/commit-record";
+import { downloadCode, getFunction, type FunctionCode } from "../lambda/download-code";
+import { checkLaunch } from "../lambda/launch-check";
 import type { Output } from "../output";
 import { needsS3Upload } from "../package";
-import { versionDescription, type ResolveCommit } from "../lambda/commit";
+import { NO_HISTORY, shortCommit, versionDescription, type CommitHistory, type ResolveCommit } from "../lambda/commit";
+import { compareWithRecord, refuseOlderBuild, type BuildCommit } from "./commit-order";
 import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
 import { isSettled, latestOf, updateStatus, waitUntilSettled } from "../lambda/latest";
-import { checkHandlerInPackage, formatBytes, loadPackage, type DeploymentPackage, type PackageSource } from "./package-input";
+import { checkHandlerInPackage, formatBytes, loadPackage, packageFromZip, type DeploymentPackage, type PackageSource } from "./package-input";
 import { publishLatest } from "../lambda/publish";
 import { translateAwsError } from "../aws/errors";
 import { uploadCalls, uploadCode, type PlannedCall } from "./upload";
@@ -31,6 +36,11 @@ export interface DeployFunctionOptions {
   dryRun: boolean;
   /** Limit of each wait for an update to finish. */
   timeoutMs: number;
+  /**
+   * The skill whose LaunchRequest `$LATEST` must answer after an update
+   * (invariant 8); its previous code is put back when it does not.
+   */
+  launch: Pick<EnvironmentConfig, "skill">;
 }
 
 export interface DeployFunctionDeps {
@@ -39,8 +49,10 @@ export interface DeployFunctionDeps {
   s3: () => S3Client;
   output: Output;
   clock: Clock;
-  /** Only called with `publish`. */
+  /** The commit being deployed: recorded on the function, and the description of a published version. */
   resolveCommit: ResolveCommit;
+  /** The checkout's git history, to refuse an older build; default: none known. */
+  history?: CommitHistory;
   /** Lambda's direct-upload limit; tests lower it instead of building a 50 MB package. */
   needsS3Upload?: (size: number) => boolean;
 }
@@ -61,6 +73,10 @@ export interface DeployResult {
   versionCreated?: boolean;
   dryRun?: true;
   plannedCalls?: PlannedCall[];
+  /** What `$LATEST` answered to a LaunchRequest after the update. */
+  launchCheck?: { speech?: string };
+  /** The commit `$LATEST` is recorded to hold afterwards. */
+  record?: CommitRecord;
   durationMs: number;
 }
 
@@ -84,6 +100,20 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
   output.info(`${fn} in ${options.region}: $LATEST has SHA-256 ${current.CodeSha256 ?? "(none)"}, last update ${updateStatus(current)}`);
   // The function's own handler and runtime, as Lambda has them: the package must hold that file (invariant 8).
   checkHandlerInPackage(pkg, current.Handler, current.Runtime);
+  const fetched = await awsStep(ref, "GetFunction", () => getFunction(ref.lambda, fn));
+  const build = await buildCommit(deps);
+  const record = recordFromTags(fetched.tags);
+  // The same code from an older commit changes nothing, so it is no regression: the record keeps the newer commit.
+  let keepRecord = false;
+  if (build !== undefined) {
+    const order = await compareWithRecord(build, record, current.CodeSha256, deps.history ?? NO_HISTORY);
+    const sameCode = current.CodeSha256 === pkg.codeSha256 && current.LastUpdateStatus !== "Failed";
+    if (order.order === "older" && !sameCode) throw refuseOlderBuild(fn, order.why);
+    keepRecord = order.order === "older";
+    output.info(`Commit ${shortCommit(build.commit)}: ${order.why}.`);
+  } else {
+    output.warn("No commit is known (CODEBUILD_RESOLVED_SOURCE_VERSION is unset and --repo is not a git checkout): the commit $LATEST holds is not recorded, and older builds cannot be told apart.");
+  }
 
   const planned: PlannedCall[] = [];
   // After a failed update the reported hash proves nothing about the code that runs: upload again.
@@ -95,10 +125,22 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
     output.info("$LATEST already has this package: nothing to upload.");
   } else if (options.dryRun) {
     planned.push(...uploadCalls(ref, pkg, plan, current.RevisionId));
+    planned.push({ service: "lambda", operation: "Invoke", parameters: { FunctionName: fn, Payload: "<LaunchRequest>" } });
   }
-  const deployed = unchanged || options.dryRun ? current : await update(ref, pkg, plan, current, options, deps);
+  let deployed = current;
+  let launchCheck: DeployResult["launchCheck"];
+  if (!unchanged && !options.dryRun) {
+    // Saved before anything changes, so a failed download leaves $LATEST as it was.
+    const previous = await savePrevious(ref, current, fetched.location, deps);
+    deployed = await update(ref, pkg, plan, current, options, deps);
+    launchCheck = await checkOrRestore(ref, pkg, deployed, previous, options, deps);
+  }
+  const newRecord = build !== undefined && !keepRecord ? { commit: build.commit, codeSha256: pkg.codeSha256, ...(build.committedAt !== undefined && { committedAt: build.committedAt }) } : undefined;
+  const recorded = newRecord !== undefined ? await recordCommit(ref, fetched.configuration.FunctionArn, record, newRecord, planned, options, deps) : undefined;
 
-  const published = options.publish ? await publish(ref, pkg, deployed, planned, options, deps) : undefined;
+  // Tagging moves the function's RevisionId: publish from a read made after it (its CodeSha256 precondition still holds).
+  if (options.publish && !options.dryRun && recorded !== undefined && recorded !== record) deployed = await readLatest(ref);
+  const published = options.publish ? await publish(ref, pkg, deployed, build?.commit, planned, options, deps) : undefined;
   if (options.dryRun) reportDryRun(output, planned);
 
   const durationMs = clock.now() - started;
@@ -112,6 +154,8 @@ export async function deployFunction(options: DeployFunctionOptions, deps: Deplo
     ...(plan.kind === "s3" && { s3: { bucket: plan.bucket, key: plan.key } }),
     ...(published && { version: published.version, versionCreated: published.created }),
     ...(options.dryRun && { dryRun: true as const, plannedCalls: planned }),
+    ...(launchCheck !== undefined && { launchCheck }),
+    ...(recorded !== undefined && { record: recorded }),
     durationMs,
   };
   if (!options.dryRun) output.info(summary(result, pkg));
@@ -178,16 +222,11 @@ async function publish(
   ref: FunctionRef,
   pkg: DeploymentPackage,
   deployed: FunctionConfiguration,
+  commit: string | undefined,
   planned: PlannedCall[],
   options: DeployFunctionOptions,
   deps: DeployFunctionDeps,
 ): Promise<{ version: string; created: boolean } | undefined> {
-  const commit = await deps.resolveCommit();
-  if (commit === undefined) {
-    deps.output.warn(
-      "No commit is known (CODEBUILD_RESOLVED_SOURCE_VERSION is unset and the package is not inside a git checkout); the version's description carries the date only.",
-    );
-  }
   if (options.dryRun) {
     const description = versionDescription(deps.clock.now(), commit);
     planned.push({ service: "lambda", operation: "PublishVersion", parameters: { FunctionName: ref.functionName, CodeSha256: pkg.codeSha256, Description: description } });
@@ -204,6 +243,124 @@ async function publish(
     if (error instanceof PipelineError) throw error;
     throw translateAwsError(error, lambdaCall(ref, "PublishVersion"));
   }
+}
+
+async function buildCommit(deps: DeployFunctionDeps): Promise<BuildCommit | undefined> {
+  const commit = await deps.resolveCommit();
+  if (commit === undefined) return undefined;
+  const committedAt = await (deps.history ?? NO_HISTORY).committedAt(commit);
+  return { commit, ...(committedAt !== undefined && { committedAt }) };
+}
+
+/** The code $LATEST has now, to put back if the new code does not answer. */
+async function savePrevious(ref: FunctionRef, current: FunctionConfiguration, location: string | undefined, deps: DeployFunctionDeps): Promise<FunctionCode | undefined> {
+  if (current.LastUpdateStatus === "Failed" || current.CodeSha256 === undefined) {
+    deps.output.warn(`The last update of ${ref.functionName} failed, so there is no known-good code to put back if this package does not answer.`);
+    return undefined;
+  }
+  if (location === undefined) throw new OperationFailed(`Lambda gave no download location for ${ref.functionName}'s code, so it could not be saved before the update; nothing was changed.`);
+  const saved = await downloadCode(location, current.CodeSha256, { functionName: ref.functionName, clock: deps.clock });
+  deps.output.info(`Saved the code $LATEST has now (${formatBytes(saved.zip.length)}, SHA-256 ${saved.codeSha256}), to put back if the new code does not answer.`);
+  return saved;
+}
+
+/**
+ * Invariant 8: `$LATEST` answers a LaunchRequest after the update, or the
+ * code it had before is put back. Either way a failure is reported with what
+ * `$LATEST` holds at the end.
+ */
+async function checkOrRestore(
+  ref: FunctionRef,
+  pkg: DeploymentPackage,
+  deployed: FunctionConfiguration,
+  previous: FunctionCode | undefined,
+  options: DeployFunctionOptions,
+  deps: DeployFunctionDeps,
+): Promise<{ speech?: string }> {
+  const { output } = deps;
+  let problems: string[];
+  let speech: string | undefined;
+  try {
+    const check = await checkLaunch(ref.lambda, options.launch, { functionName: ref.functionName, now: new Date(deps.clock.now()) });
+    problems = check.problems;
+    speech = check.speech;
+  } catch (error) {
+    // Unable to ask is not an answer: the new code is not proven, so it does not stay.
+    problems = [`it could not be invoked: ${(error as Error).message}`];
+  }
+  if (problems.length === 0) {
+    output.info(`$LATEST answered a LaunchRequest${speech ? `: "${speech.length > 80 ? `${speech.slice(0, 80)}…` : speech}"` : ""}.`);
+    return speech !== undefined ? { speech } : {};
+  }
+  const failed = `The new code (SHA-256 ${pkg.codeSha256}) is on $LATEST of ${ref.functionName} but does not answer a LaunchRequest: ${problems.join("; ")}.`;
+  output.warn(failed);
+  if (previous === undefined) {
+    throw new OperationFailed(`${failed} No earlier working code was known, so $LATEST keeps the new code (SHA-256 ${pkg.codeSha256}). Fix the skill and push again.`);
+  }
+  const restored = await restore(ref, previous, deployed, options, deps);
+  throw new OperationFailed(`${failed} ${restored} Fix the skill and push again.`);
+}
+
+/** Puts `previous` back on $LATEST and says plainly what $LATEST holds afterwards. */
+async function restore(ref: FunctionRef, previous: FunctionCode, deployed: FunctionConfiguration, options: DeployFunctionOptions, deps: DeployFunctionDeps): Promise<string> {
+  deps.output.info(`Putting the previous code (SHA-256 ${previous.codeSha256}) back on $LATEST.`);
+  try {
+    const pkg = packageFromZip(previous.zip, `the previous code of ${ref.functionName}`);
+    const plan = planUpload({ functionName: ref.functionName, size: pkg.size, sha256Hex: pkg.sha256Hex, bucket: options.bucket, needsS3Upload: deps.needsS3Upload ?? needsS3Upload });
+    await update(ref, pkg, plan, deployed, options, deps);
+    const answer = await checkLaunch(ref.lambda, options.launch, { functionName: ref.functionName, now: new Date(deps.clock.now()) }).catch((e: unknown) => ({ problems: [(e as Error).message] }));
+    const after = answer.problems.length === 0 ? "it answers the LaunchRequest again" : `but it does not answer either (${answer.problems.join("; ")})`;
+    deps.output.info(`Restored: $LATEST has the previous code again (SHA-256 ${previous.codeSha256}), ${after}.`);
+    return `The previous code was put back: $LATEST has SHA-256 ${previous.codeSha256} again, verified by its hash, and ${after}.`;
+  } catch (error) {
+    const now = await readLatest(ref).then(
+      (c) => `$LATEST now reports SHA-256 ${c.CodeSha256 ?? "(none)"} (${c.CodeSha256 === previous.codeSha256 ? "the previous code" : c.CodeSha256 === deployed.CodeSha256 ? "the NEW, BROKEN code" : "neither the previous nor the new code"}), last update ${updateStatus(c)}`,
+      () => "what $LATEST holds now could not be read",
+    );
+    const reason = error instanceof Error ? error.message : String(error);
+    deps.output.warn(`Putting the previous code back failed: ${reason}`);
+    return `Putting the previous code back FAILED (${reason}); ${now}. Deploy a working package (push a fix, or run deploy:function with the last good package) as soon as possible.`;
+  }
+}
+
+/**
+ * Records which commit $LATEST holds, unless the record says so already.
+ * A failure to record does not fail the deploy: the record's hash would not
+ * match $LATEST, so readers treat the commit as unknown rather than wrong.
+ */
+async function recordCommit(
+  ref: FunctionRef,
+  functionArn: string | undefined,
+  previous: CommitRecord | undefined,
+  next: CommitRecord,
+  planned: PlannedCall[],
+  options: DeployFunctionOptions,
+  deps: DeployFunctionDeps,
+): Promise<CommitRecord | undefined> {
+  if (previous?.commit === next.commit && previous.codeSha256 === next.codeSha256 && previous.committedAt === next.committedAt) return previous;
+  if (functionArn === undefined) return undefined;
+  if (options.dryRun) {
+    planned.push({ service: "lambda", operation: "TagResource", parameters: { Resource: functionArn, Commit: next.commit, CodeSha256: next.codeSha256 } });
+    return undefined;
+  }
+  try {
+    await writeCommitRecord(ref.lambda, functionArn, next);
+    deps.output.info(`Recorded on ${ref.functionName}: $LATEST holds commit ${shortCommit(next.commit)} (SHA-256 ${next.codeSha256}).`);
+    return next;
+  } catch (error) {
+    deps.output.warn(
+      `Could not record the commit on ${ref.functionName} (lambda:TagResource: ${(error as Error).message}). ` +
+        "Releases will describe versions of this code by the date alone, and the next deploy cannot tell whether it is older.",
+    );
+    return undefined;
+  }
+}
+
+function awsStep<T>(ref: FunctionRef, operation: string, call: () => Promise<T>): Promise<T> {
+  return call().catch((error: unknown) => {
+    if (error instanceof PipelineError) throw error;
+    throw translateAwsError(error, lambdaCall(ref, operation));
+  });
 }
 
 function reportDryRun(output: Output, planned: readonly PlannedCall[]): void {

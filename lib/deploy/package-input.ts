@@ -29,6 +29,11 @@ export interface DeploymentPackage {
 export async function loadPackage(source: PackageSource): Promise<DeploymentPackage> {
   const zip = source.kind === "zip" ? await readZip(source.file) : await zipDirectory(source.dir);
   const origin = source.kind === "zip" ? source.file : `${source.dir} (zipped)`;
+  return packageFromZip(zip, origin);
+}
+
+/** A package from zip bytes already in memory (a saved copy of `$LATEST`'s code). */
+export function packageFromZip(zip: Buffer, origin: string): DeploymentPackage {
   const entries = listZipEntries(zip);
   refuseEscapingEntries(entries.map((e) => e.name), origin);
   const files = entries.filter((e) => !e.isDirectory);

@@ -43,3 +43,17 @@ export function planUpload(input: UploadPlanInput): UploadPlan {
 export function packageKey(input: Pick<UploadPlanInput, "functionName" | "sha256Hex">): string {
   return `${input.functionName}/${input.sha256Hex}.zip`;
 }
+
+const S3_BUCKET = /^(?!xn--|.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** A bucket name as given by `from` (an option or a variable), or a UsageError naming it. */
+export function bucketName(name: string, from: string): string {
+  if (!S3_BUCKET.test(name)) throw new UsageError(`${from} must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens), got ${JSON.stringify(name)}.`);
+  return name;
+}
+
+/** PACKAGE_BUCKET, which the pipeline stack sets for CodeBuild when it creates a package bucket. */
+export function packageBucketFromEnv(env: NodeJS.ProcessEnv): PackageBucket | undefined {
+  const fromEnv = env.PACKAGE_BUCKET?.trim();
+  return fromEnv ? { name: bucketName(fromEnv, "PACKAGE_BUCKET"), from: "PACKAGE_BUCKET" } : undefined;
+}

@@ -12,7 +12,7 @@ import type { UploadPlan } from "./upload-plan";
 
 export interface PlannedCall {
   service: "lambda" | "s3";
-  operation: "PutObject" | "UpdateFunctionCode" | "PublishVersion";
+  operation: "PutObject" | "UpdateFunctionCode" | "PublishVersion" | "Invoke" | "TagResource";
   /** The parameters that matter, as sent (package bytes summarised). */
   parameters: Record<string, string | number>;
 }

@@ -42,3 +42,47 @@ export function versionDescription(at: number | Date, commit: string | undefined
   const date = new Date(at).toISOString().slice(0, 10);
   return commit === undefined ? date : `${date} commit ${shortCommit(commit)}`;
 }
+
+/**
+ * What the skill checkout's git history says about two commits. CodeBuild
+ * clones shallowly, so a commit may be missing: every answer may be
+ * "unknown" (undefined), and callers must decide what unknown means.
+ */
+export interface CommitHistory {
+  /** The committer time (ISO 8601, UTC) of a commit present in the checkout. */
+  committedAt(commit: string): Promise<string | undefined>;
+  /** Whether `ancestor` is an ancestor of `descendant`; undefined when either is not in the checkout. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean | undefined>;
+}
+
+export function gitHistory(dir: string): CommitHistory {
+  return {
+    async committedAt(commit) {
+      const { code, stdout } = await git(dir, ["show", "-s", "--format=%ct", `${commit}^{commit}`]);
+      const seconds = Number(stdout.trim());
+      return code === 0 && Number.isInteger(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
+    },
+    async isAncestor(ancestor, descendant) {
+      for (const c of [ancestor, descendant]) {
+        if ((await git(dir, ["cat-file", "-e", `${c}^{commit}`])).code !== 0) return undefined;
+      }
+      // A shallow clone cuts the history: "not an ancestor" may only mean "beyond the cut".
+      const shallow = (await git(dir, ["rev-parse", "--is-shallow-repository"])).stdout.trim() === "true";
+      const { code } = await git(dir, ["merge-base", "--is-ancestor", ancestor, descendant]);
+      if (code === 0) return true;
+      return code === 1 && !shallow ? false : undefined;
+    },
+  };
+}
+
+/** A history that knows nothing: outside a checkout. */
+export const NO_HISTORY: CommitHistory = { committedAt: async () => undefined, isAncestor: async () => undefined };
+
+function git(cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile("git", args, { cwd, timeout: 10_000 }, (error, stdout) => {
+      const code = error === null ? 0 : typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : 128;
+      resolve({ code, stdout: String(stdout) });
+    });
+  });
+}

@@ -41,8 +41,8 @@ export interface PublishDeps {
   lambda: LambdaClient;
   output: Output;
   clock: Clock;
-  /** The skill commit `$LATEST` holds, for the version's description. */
-  resolveCommit?: (() => Promise<string | undefined>) | undefined;
+  /** The skill commit that code with this hash was built from (the commit record), for the version's description. */
+  resolveCommit?: ((codeSha256: string) => Promise<string | undefined>) | undefined;
   dryRun?: DryRunPlan | undefined;
 }
 
@@ -89,7 +89,7 @@ export async function publishLatest(
     ...(options.latest ? { current: options.latest } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const description = versionDescription(deps.clock.now(), await deps.resolveCommit?.());
+  const description = versionDescription(deps.clock.now(), await deps.resolveCommit?.(latest.codeSha256));
   const before = await lastPublishedVersion(deps, functionName);
   const published = await mutate(
     deps,

@@ -1,11 +1,11 @@
-import { InvokeCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { EnvironmentConfig } from "../../config";
-import { alexaResponseProblems, clip, isObject, launchRequest, spoken } from "../alexa/launch";
+import { clip } from "../alexa/launch";
 import type { Clock } from "../clock";
 import type { DryRunPlan } from "../dry-run";
 import { OperationFailed } from "../errors";
 import type { Output } from "../output";
+import { checkLaunch } from "./launch-check";
 import { isPlannedVersion } from "./publish";
 
 /**
@@ -61,39 +61,17 @@ export async function smokeTest(
     deps.output.info(`would ${what}`);
     return { qualifier, planned: true };
   }
-  const request = launchRequest(deps.config, new Date(deps.clock.now()));
-  let result;
-  try {
-    result = await deps.lambda.send(
-      new InvokeCommand({ FunctionName: functionName, Qualifier: qualifier, InvocationType: "RequestResponse", Payload: Buffer.from(JSON.stringify(request)) }),
-    );
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new SmokeTestFailed(qualifier, [`${functionName}:${qualifier} does not exist (${error.message})`]);
-    throw error;
-  }
-  const text = Buffer.from(result.Payload ?? new Uint8Array()).toString("utf8");
-  let answer: unknown;
-  try {
-    answer = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    throw new SmokeTestFailed(qualifier, [`the answer is not JSON: ${clip(text)}`]);
-  }
-  if (result.FunctionError) {
-    const error = isObject(answer) ? answer : {};
-    const type = typeof error.errorType === "string" ? error.errorType : result.FunctionError;
-    const message = typeof error.errorMessage === "string" ? error.errorMessage : clip(text);
-    throw new SmokeTestFailed(qualifier, [`the function failed with ${type}: ${message}`]);
-  }
-  const problems = alexaResponseProblems(answer);
-  if (options.expectVersion !== undefined && result.ExecutedVersion !== undefined && result.ExecutedVersion !== options.expectVersion) {
-    problems.push(`version ${result.ExecutedVersion} answered instead of version ${options.expectVersion}`);
+  const result = await checkLaunch(deps.lambda, deps.config, { functionName, qualifier, now: new Date(deps.clock.now()) });
+  const problems = [...result.problems];
+  if (options.expectVersion !== undefined && result.executedVersion !== undefined && result.executedVersion !== options.expectVersion) {
+    problems.push(`version ${result.executedVersion} answered instead of version ${options.expectVersion}`);
   }
   if (problems.length > 0) throw new SmokeTestFailed(qualifier, problems);
-  const speech = spoken(answer);
+  const { speech } = result;
   deps.output.info(
-    `Smoke test passed: ${describeQualifier(qualifier, false)}${result.ExecutedVersion && result.ExecutedVersion !== qualifier ? ` (version ${result.ExecutedVersion})` : ""} ` +
+    `Smoke test passed: ${describeQualifier(qualifier, false)}${result.executedVersion && result.executedVersion !== qualifier ? ` (version ${result.executedVersion})` : ""} ` +
       `answered the LaunchRequest${speech ? `: "${clip(speech, 80)}"` : ""}.`,
   );
-  return { qualifier, ...(result.ExecutedVersion ? { executedVersion: result.ExecutedVersion } : {}), ...(speech ? { speech } : {}) };
+  return { qualifier, ...(result.executedVersion ? { executedVersion: result.executedVersion } : {}), ...(speech ? { speech } : {}) };
 }
 

@@ -18,8 +18,12 @@ export interface ReleaseDeps {
   config: EnvironmentConfig;
   output: Output;
   clock: Clock;
-  /** The skill commit a published version is described by (SKILL_COMMIT or CODEBUILD_RESOLVED_SOURCE_VERSION; see wire.ts). */
-  resolveCommit?: () => Promise<string | undefined>;
+  /**
+   * The skill commit that code with this CodeSha256 was built from, to describe
+   * a published version by: the record deploy:function keeps on the function
+   * (lib/lambda/commit-record.ts), trusted only when its hash matches.
+   */
+  resolveCommit?: (codeSha256: string) => Promise<string | undefined>;
   /** Set for --dry-run: mutating calls are listed here instead of made. */
   dryRun?: DryRunPlan;
 }

@@ -194,7 +194,8 @@ export function nextStep(state: ReleaseState): string {
   }
   const dev = state.development;
   if (dev.kind === "colour" && dev.colour === candidate) {
-    if (state.certification?.status === "SUCCEEDED" && liveColour(state) !== candidate) {
+    // The candidate is never a colour live uses, so a success here is the candidate's own.
+    if (state.certification?.status === "SUCCEEDED") {
       return "Certification passed: npm run finish -- --publish publishes it (manual publishing) and finishes; with automatic publishing, npm run finish once it is live.";
     }
     if (state.certification?.status === "FAILED") {

@@ -1,23 +1,19 @@
 import { GetAliasCommand, GetFunctionConfigurationCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { UsageError } from "../errors";
-import { getValueFromHeader } from "ask-smapi-sdk";
 import type { EnvironmentConfig } from "../../config";
 import { latestCertification } from "../smapi/certification";
-import { smapiCall, statusCodeOf } from "../smapi/errors";
+import { readSettledDevelopmentManifest, readStageManifest, type StageManifest } from "../smapi/manifest";
+import type { Clock } from "../clock";
+import type { Output } from "../output";
+import { smapiCall } from "../smapi/errors";
 import type { SmapiClient } from "../smapi/client";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { LatestCode } from "../lambda/latest";
-import type { Clock } from "../clock";
-import type { Output } from "../output";
 import {
   stageTarget, type AliasView, type Certification, type CertificationStatus, type Colour, type ReleaseNames, type ReleaseState,
 } from "./model";
 
-/** A stage's manifest as read, with the ETag that an update must send back (If-Match). */
-export interface StageManifest {
-  manifest: unknown;
-  etag: string | undefined;
-}
+export { readStageManifest, type StageManifest } from "../smapi/manifest";
 
 export interface ObservedState extends ReleaseState {
   latest: LatestCode;
@@ -66,35 +62,6 @@ export async function readAlias(lambda: LambdaClient, functionName: string, name
   }
 }
 
-/** How long a manifest read waits while Amazon applies somebody's update (303), in all. */
-const BUSY_READ_LIMIT_MS = 60_000;
-
-/**
- * A stage's manifest and ETag. While an update of it is being applied (by
- * us a moment ago, or by another operator's flip) SMAPI answers 303 instead:
- * with `wait`, the read waits for it, showing progress, up to a limit.
- */
-export async function readStageManifest(
-  smapi: SmapiClient,
-  skillId: string,
-  stage: "development" | "certified" | "live",
-  wait?: { clock: Clock; output?: Output },
-): Promise<StageManifest | undefined> {
-  const started = wait?.clock.now() ?? 0;
-  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
-    try {
-      const response = await smapi.callGetSkillManifestV1(skillId, stage);
-      return { manifest: response.body, etag: getValueFromHeader(response.headers, "etag")[0] ?? getValueFromHeader(response.headers, "ETag")[0] };
-    } catch (error) {
-      // A skill that was never published has no live stage; certified exists only until publication.
-      if (stage !== "development" && statusCodeOf(error) === 404) return undefined;
-      if (!wait || statusCodeOf(error) !== 303 || wait.clock.now() - started >= BUSY_READ_LIMIT_MS) throw error;
-      wait.output?.progress(`the ${stage} manifest is being updated (303); reading it again in ${delayMs} ms`);
-      await wait.clock.sleep(delayMs);
-    }
-  }
-}
-
 export async function readLatestCertification(smapi: SmapiClient, skillId: string): Promise<Certification | undefined> {
   const latest = await latestCertification(smapi, skillId);
   if (!latest?.id) return undefined;
@@ -112,16 +79,18 @@ export async function readLatestCertification(smapi: SmapiClient, skillId: strin
  * every run.
  */
 export async function readReleaseState(deps: { lambda: LambdaClient; smapi: SmapiClient; config: EnvironmentConfig; clock?: Clock; output?: Output }): Promise<ObservedState> {
-  const { config } = deps;
+  const { config, clock, output } = deps;
   const skillId = config.skill.id;
   const context = { skillId, action: "reading the skill's release state" };
-  const wait = deps.clock ? { clock: deps.clock, ...(deps.output ? { output: deps.output } : {}) } : undefined;
+  // While another operator's manifest update is applied SMAPI answers 303: with a clock, wait for it (found by the concurrency proof).
+  const readDevelopment = () =>
+    clock && output ? readSettledDevelopmentManifest({ smapi: deps.smapi, clock, output }, skillId).then((r) => r.manifest) : readStageManifest(deps.smapi, skillId, "development");
   const [fn, blue, green, development, live, certification] = await Promise.all([
     readFunction(deps.lambda, config),
     readAlias(deps.lambda, config.function.name, config.aliases.blue),
     readAlias(deps.lambda, config.function.name, config.aliases.green),
-    smapiCall({ ...context, action: "reading the development manifest" }, () => readStageManifest(deps.smapi, skillId, "development", wait)),
-    smapiCall({ ...context, action: "reading the live manifest" }, () => readStageManifest(deps.smapi, skillId, "live", wait)),
+    smapiCall({ ...context, action: "reading the development manifest" }, readDevelopment),
+    smapiCall({ ...context, action: "reading the live manifest" }, () => readStageManifest(deps.smapi, skillId, "live")),
     smapiCall({ ...context, action: "listing certifications" }, () => readLatestCertification(deps.smapi, skillId)),
   ]);
   const aliases: Record<Colour, AliasView | undefined> = { blue, green };

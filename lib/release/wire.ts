@@ -1,6 +1,8 @@
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { loadEnvironment } from "../../config";
 import { checkAwsEndpointOverrides, type AwsClientOptions } from "../aws/client-config";
 import { createCloudWatchClient } from "../aws/cloudwatch-client";
+import { recordedCommitOf } from "../lambda/commit-record";
 import { createLambdaClient } from "../aws/lambda-client";
 import { systemClock } from "../clock";
 import { readAskCredentials, readSmapiEndpoints, secretValues } from "../credentials";
@@ -26,26 +28,26 @@ export function releaseDepsFromEnv(
   const credentials = readAskCredentials(io.env);
   const endpoints = readSmapiEndpoints(io.env);
   const output = commandOutput(io, { json: options.json ?? false, secrets: secretValues(credentials), env: io.env });
+  const lambda = createLambdaClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) });
   return {
     config,
-    lambda: createLambdaClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
+    lambda,
     cloudwatch: createCloudWatchClient({ ...options.clients?.aws, region: config.region, onRetry: (m) => output.progress(m) }),
     smapi: createSmapiClient({ credentials, endpoints, apiClient: new ResilientApiClient({ ...options.clients?.smapi, onRetry: (m) => output.progress(m) }) }),
     output,
     clock: systemClock,
-    resolveCommit: skillCommitResolver(io.env),
+    resolveCommit: recordedCommitResolver(lambda, config.function.name),
     ...(options.dryRun ? { dryRun: new DryRunPlan() } : {}),
   };
 }
 
 /**
- * The skill's commit that $LATEST holds, for the description of the version
- * a release publishes. Only what is known for sure: SKILL_COMMIT (set it to
- * the skill repository's commit CodeBuild deployed), or CodeBuild's own
- * resolved source version. Never this repository's git HEAD: the operator
- * runs the release from the pipeline's checkout, whose commit says nothing
- * about the skill's code. Unknown → the description is the date alone.
+ * The skill's commit for the description of the version a release publishes:
+ * the record deploy:function keeps on the function, only when it belongs to
+ * the code being published. Never a shell variable (it could name any commit)
+ * nor this repository's git HEAD (the operator's checkout of the pipeline says
+ * nothing about the skill's code). Unknown → the description is the date alone.
  */
-export function skillCommitResolver(env: NodeJS.ProcessEnv): () => Promise<string | undefined> {
-  return async () => env.SKILL_COMMIT?.trim() || env.CODEBUILD_RESOLVED_SOURCE_VERSION?.trim() || undefined;
+export function recordedCommitResolver(lambda: LambdaClient, functionName: string): (codeSha256: string) => Promise<string | undefined> {
+  return (codeSha256) => recordedCommitOf(lambda, functionName, codeSha256);
 }

@@ -73,7 +73,7 @@ export function explainSmapiError(error: unknown, context: SmapiErrorContext): P
           `${context.vendorId ? ` in vendor ${context.vendorId}` : ""}. Check ASK_VENDOR_ID and the account's role in the developer console.`,
       );
     case 404:
-      return new UsageError(`SMAPI found no ${skill} while ${context.action} (404${detail ? `: ${detail}` : ""}); check SKILL_ID and the stage.`);
+      return new UsageError(`SMAPI could not find ${skill} while ${context.action} (404${detail ? `: ${detail}` : ""}); check SKILL_ID and the stage.`);
     case 409:
       return new ConcurrentChange(`SMAPI reported a conflict while ${context.action} (409${detail ? `: ${detail}` : ""}).`);
     case 412:

@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config";
+import { RECORD_TAG_PREFIX } from "../../lib/lambda/record-tags";
 import { PIPELINE_RULES, PolicyAspect } from "../policy";
 
 export interface EnvironmentStackProps {
@@ -25,6 +26,9 @@ export abstract class EnvironmentStack extends TerraformStack {
       region: config.region,
       ...(config.accountId ? { allowedAccountIds: [config.accountId] } : {}),
       defaultTags: [{ tags: { ...config.tags, "managed-by": "alexa-skill-pipeline", "pipeline-environment": config.name } }],
+      // deploy:function records the commit $LATEST holds in these tags (lib/lambda/commit-record.ts); with
+      // default_tags, ignore_changes on `tags` alone would not stop tags_all from removing them.
+      ignoreTags: [{ keyPrefixes: [RECORD_TAG_PREFIX] }],
     });
     this.configureBackend(id);
     // On the stack, not the app: cdktf invokes aspects per stack, from the stack down.

@@ -55,6 +55,7 @@ export interface Route {
 }
 
 const API = "2015-03-31";
+const TAGS_API = "2017-03-31";
 const fnPath = (...rest: string[]): string[] => [API, "functions", "{FunctionName}", ...rest];
 
 /** A JSON body; the SDK sends `{}` for an operation without members. */
@@ -112,6 +113,7 @@ export const routes: Route[] = [
         body: {
           Configuration: functionConfiguration(ctx.state, ref.name, snapshot, ref.qualifier),
           Code: { RepositoryType: "S3", Location: location },
+          ...(ctx.state.get(ref.name).tags.size > 0 && { Tags: ctx.state.tagsOf(ref.name) }),
         },
       };
     },
@@ -282,6 +284,40 @@ export const routes: Route[] = [
     handle: invoke,
   },
   {
+    operation: "TagResource",
+    method: "POST",
+    path: [TAGS_API, "tags", "{Resource}"],
+    mutating: true,
+    handle(req, ctx) {
+      const name = taggedFunction(req, ctx);
+      const body = jsonBody<{ Tags?: Record<string, string> }>(req);
+      if (!body.Tags || Object.keys(body.Tags).length === 0) throw invalidParameter("Tags must not be empty.");
+      ctx.state.tagFunction(name, body.Tags);
+      return { status: 204 };
+    },
+  },
+  {
+    operation: "UntagResource",
+    method: "DELETE",
+    path: [TAGS_API, "tags", "{Resource}"],
+    mutating: true,
+    handle(req, ctx) {
+      const name = taggedFunction(req, ctx);
+      ctx.state.untagFunction(name, req.query.getAll("tagKeys"));
+      return { status: 204 };
+    },
+  },
+  {
+    operation: "ListTags",
+    method: "GET",
+    path: [TAGS_API, "tags", "{Resource}"],
+    mutating: false,
+    handle(req, ctx) {
+      const name = taggedFunction(req, ctx);
+      return { status: 200, body: { Tags: ctx.state.tagsOf(name) } };
+    },
+  },
+  {
     // Not an AWS operation: where GetFunction's Code.Location points.
     operation: "DownloadCode",
     method: "GET",
@@ -293,6 +329,19 @@ export const routes: Route[] = [
     },
   },
 ];
+
+/**
+ * The tag operations take the function's ARN, unqualified: Lambda tags
+ * functions, not versions or aliases, and rejects a qualified ARN.
+ */
+function taggedFunction(req: ParsedRequest, ctx: OperationContext): string {
+  const raw = req.params.Resource ?? "";
+  if (!raw.startsWith("arn:")) throw invalidParameter(`${raw} is not a valid ARN: the tag operations take the function's ARN.`);
+  const ref = parseFunctionName(raw, ctx.state.place);
+  if (ref.qualifier !== undefined) throw invalidParameter(`Tags are not supported on a qualified ARN: ${raw}`);
+  ctx.state.get(ref.name);
+  return ref.name;
+}
 
 function codeFromRequest(body: Record<string, unknown>, ctx: OperationContext): Buffer {
   const zipFile = str(body.ZipFile);

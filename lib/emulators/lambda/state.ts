@@ -115,6 +115,8 @@ export interface FunctionRecord {
   /** Keyed by qualifier; the unqualified (function-level) policy under "". */
   policies: Map<string, PolicyStatement[]>;
   nextUpdateFailure?: UpdateFailure;
+  /** The function's tags (Lambda tags functions, not versions or aliases). */
+  tags: Map<string, string>;
 }
 
 /** Where a qualifier points: what to describe and what revision guards its policy. */
@@ -184,6 +186,7 @@ export class LambdaState {
       lastVersionNumber: 0,
       aliases: new Map(),
       policies: new Map(),
+      tags: new Map(),
     };
     this.functions.set(name, fn);
     return fn;
@@ -297,6 +300,36 @@ export class LambdaState {
   /** The code `$LATEST` runs right now: the previous package while an update is in progress. */
   runningCode(fn: FunctionRecord, snapshot: Snapshot): CodePackage {
     return snapshot.version === LATEST && fn.pending ? fn.pending.previous : snapshot.code;
+  }
+
+  // --- tags -------------------------------------------------------------
+
+  /**
+   * TagResource. Whether tagging moves the function's RevisionId is not
+   * documented; we model the less convenient answer (it does), so a release
+   * that read $LATEST before a deploy tagged it sees a conflict, never a
+   * silent success.
+   */
+  tagFunction(name: string, tags: Record<string, string>): void {
+    const fn = this.get(name);
+    for (const [key, value] of Object.entries(tags)) {
+      if (key.length < 1 || key.length > 128 || key.toLowerCase().startsWith("aws:")) throw invalidParameter(`Tag key ${JSON.stringify(key)} is not valid.`);
+      if (typeof value !== "string" || value.length > 256) throw invalidParameter(`The value of tag ${key} is not valid: at most 256 characters.`);
+    }
+    const merged = new Map([...fn.tags, ...Object.entries(tags)]);
+    if (merged.size > 50) throw invalidParameter("A function can have at most 50 tags.");
+    fn.tags = merged;
+    fn.latest = { ...fn.latest, revisionId: randomUUID() };
+  }
+
+  untagFunction(name: string, keys: readonly string[]): void {
+    const fn = this.get(name);
+    for (const key of keys) fn.tags.delete(key);
+    fn.latest = { ...fn.latest, revisionId: randomUUID() };
+  }
+
+  tagsOf(name: string): Record<string, string> {
+    return Object.fromEntries(this.get(name).tags);
   }
 
   // --- versions -----------------------------------------------------------

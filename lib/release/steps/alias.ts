@@ -1,4 +1,4 @@
-import { PreconditionFailedException, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import { PreconditionFailedException, ResourceNotFoundException, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { ConcurrentChange, InvariantRefusal } from "../../errors";
 import { type ReleaseDeps } from "../deps";
 import { mutate } from "../../dry-run";
@@ -108,6 +108,13 @@ export async function moveAlias(
         }),
       );
     } catch (error) {
+      // Deleted between our read and this update (by hand, or a `cdktf destroy`): Lambda answers 404, not 412.
+      if (error instanceof ResourceNotFoundException) {
+        throw new ConcurrentChange(
+          `Alias ${alias.name} of ${functionName} no longer exists: it was deleted after it was read (at version ${alias.version}), so it was not moved. ` +
+            "Run cdktf deploy to create it again, then run the command again.",
+        );
+      }
       if (!(error instanceof PreconditionFailedException)) throw error;
       const now = await readAfterConflict(deps, alias);
       // The SDK retries a call whose answer was lost; if the first attempt went through, the retry meets our own change.

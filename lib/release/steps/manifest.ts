@@ -1,13 +1,11 @@
 import type { v1 } from "ask-smapi-model";
 import { ConcurrentChange, OperationFailed, PipelineError, rephrased } from "../../errors";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
-import {
-  readManifestUpdateStatus, sameETag, waitForManifestUpdate, type ManifestUpdateStatus, type OurManifestUpdate, type SmapiProblem,
-} from "../../smapi/skill-status";
+import { readSettledDevelopmentManifest, readStageManifest, waitForManifestApplied, type StageManifest } from "../../smapi/manifest";
+import { readManifestUpdateStatus, sameETag, type ManifestUpdateStatus, type OurManifestUpdate, type SmapiProblem } from "../../smapi/skill-status";
 import { type ReleaseDeps } from "../deps";
 import { mutate } from "../../dry-run";
 import { manifestEndpoints, withEndpoint, type ManifestEndpoint } from "../endpoints";
-import { readStageManifest, type StageManifest } from "../read-state";
 
 /**
  * Pointing the development stage at an endpoint: the step that `flip`,
@@ -49,8 +47,7 @@ export interface SetEndpointResult {
   warnings: SmapiProblem[];
 }
 
-// Amazon applies a manifest in seconds; minutes means something is stuck on their side.
-export const MANIFEST_UPDATE_TIMEOUT_MS = 5 * 60_000;
+export { MANIFEST_UPDATE_TIMEOUT_MS } from "../../smapi/manifest";
 
 /** The message Amazon gives an endpoint whose Lambda lacks this skill's Alexa Skills Kit trigger. */
 const MISSING_TRIGGER = /trigger setting for the Lambda/i;
@@ -106,7 +103,7 @@ async function put(deps: EndpointDeps, skillId: string, desired: v1.skill.Manife
     if (status === 400 && refused.some((m) => MISSING_TRIGGER.test(m))) throw missingTrigger(deps, uri, refused);
     throw explainSmapiError(error, { action: "updating the development manifest", skillId });
   }
-  const update = await afterAccepted(uri, () => waitForUpdate(deps, skillId, ours, timeoutMs));
+  const update = await afterAccepted(uri, () => waitForManifestApplied(deps, skillId, { timeoutMs, ours }));
   if (update.status === "FAILED") throw updateFailed(deps, uri, update.errors);
   const now = await afterAccepted(uri, () => readApplied(deps, skillId, ours, timeoutMs));
   if (!allAt(now.manifest, uri)) {
@@ -163,7 +160,7 @@ const STALE_MANIFEST_READS = 5;
 async function readApplied(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
   let delay = 500;
   for (let read = 1; ; read++) {
-    const now = await readSettled(deps, skillId, ours, timeoutMs);
+    const now = await readSettledDevelopmentManifest(deps, skillId, timeoutMs, ours);
     if (!sameETag(now.manifest.etag, ours.replacedETag)) return now;
     if (read >= STALE_MANIFEST_READS) {
       throw new OperationFailed(
@@ -175,34 +172,6 @@ async function readApplied(deps: EndpointDeps, skillId: string, ours: OurManifes
     await deps.clock.sleep(delay);
     delay *= 2;
   }
-}
-
-/** The development manifest once no update is pending (a read during one is answered 303). */
-async function readSettled(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
-  let update: ManifestUpdateStatus | undefined;
-  // Twice at most: a second pending update right after the first is somebody else's, reported as such by the caller.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const manifest = await readStageManifest(deps.smapi, skillId, "development");
-      if (manifest) return { manifest, ...(update ? { update } : {}) };
-    } catch (error) {
-      if (statusCodeOf(error) !== 303) throw explainSmapiError(error, { action: "reading the development manifest", skillId });
-    }
-    update = await waitForUpdate(deps, skillId, ours, timeoutMs);
-  }
-  throw new OperationFailed("SMAPI kept applying updates to the development manifest; wait until it has finished (npm run status) and run the command again.");
-}
-
-/** Waits for our update's outcome: a status left from an earlier update is not taken for it. */
-async function waitForUpdate(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs = MANIFEST_UPDATE_TIMEOUT_MS): Promise<ManifestUpdateStatus> {
-  const waited = await waitForManifestUpdate({ smapi: deps.smapi, skillId, timeoutMs, clock: deps.clock, output: deps.output, ours });
-  if (!waited.finished) {
-    throw new OperationFailed(
-      `Amazon had not applied the development manifest update after ${Math.round(timeoutMs / 1000)} s (last status: ${waited.value.status ?? "not reported"}). ` +
-        "It may still finish: check with npm run status, then run the command again.",
-    );
-  }
-  return waited.value;
 }
 
 function allAt(manifest: StageManifest, uri: string): boolean {

@@ -1,0 +1,25 @@
+/**
+ * The jest configuration StrykerJS uses (npm run test:mutation): the main
+ * configuration restricted to the fast tests of the mutated modules, so that
+ * each mutant reruns seconds of tests, not the emulator-heavy command suites.
+ * The pure release model and SMAPI error layer are tested without I/O; the
+ * release steps and lib/lambda against the loopback emulators of one world.
+ * @type {import('jest').Config}
+ */
+const base = require("./jest.config.js");
+
+module.exports = {
+  ...base,
+  testMatch: [
+    "**/__tests__/release/model.test.ts",
+    "**/__tests__/release/model-mutation.test.ts",
+    "**/__tests__/release/steps-lambda.test.ts",
+    "**/__tests__/release/steps-smapi.test.ts",
+    "**/__tests__/release/steps-mutation.test.ts",
+    "**/__tests__/release/alias-mutation.test.ts",
+    "**/__tests__/lib/smapi-errors.test.ts",
+    "**/__tests__/lib/smapi-errors-mutation.test.ts",
+  ],
+  // Two Stryker workers already share the two cores: one jest worker each.
+  maxWorkers: 1,
+};
