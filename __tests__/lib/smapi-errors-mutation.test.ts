@@ -36,7 +36,10 @@ describe("explainSmapiError: the exit code of each answer", () => {
     );
     expect(explainSmapiError(serviceError(404), { action: "reading" }).message).toContain("while reading (404); check SKILL_ID");
     expect(explainSmapiError(serviceError(409), context).message).toContain("(409).");
-    expect(explainSmapiError(serviceError(502), context).message).toBe("SMAPI failed while updating the manifest (502).");
+    expect(explainSmapiError(serviceError(502), context).message).toBe(
+      "SMAPI failed while updating the manifest (502). Amazon's side failed, after every retry; run the command again later (it continues where it stopped).",
+    );
+    expect(explainSmapiError(serviceError(418), context).message).toBe("SMAPI failed while updating the manifest (418).");
   });
 
   it("joins the message, the error description and each violation into the detail", () => {
