@@ -136,6 +136,7 @@ const CASES: Case[] = [
   { name: "args: flip without --yes off a terminal", main: flip, argv: () => [], exit: 2, message: /--yes/ },
   { name: "args: promote with a positional argument", main: promote, argv: () => ["now"], exit: 2, message: /Unexpected argument 'now'[\s\S]*Usage: npm run promote/ },
   { name: "args: promote without --yes off a terminal", main: promote, argv: () => [], exit: 2, message: /--yes/ },
+  { name: "args: promote --canary without --yes off a terminal", main: promote, argv: () => ["--canary", "10"], exit: 2, message: /--yes/ },
   { name: "args: rollback --release=yes (a flag with a value)", main: rollback, argv: () => ["--release=yes"], exit: 2, message: /--release[\s\S]*Usage: npm run rollback/ },
   { name: "args: submit --publication-method with an unknown method", main: submit, argv: () => ["--publication-method", "sometimes", "--yes"], exit: 2, message: /--publication-method must be manual or auto, not "sometimes"/ },
   { name: "args: submit --message empty", main: submit, argv: () => ["--message", "", "--yes"], exit: 2, message: /--message must be 1 to 300 characters/ },

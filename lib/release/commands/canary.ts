@@ -3,19 +3,19 @@ import { aliasErrorsAlarmName } from "../../../config";
 import { ConcurrentChange, InvariantRefusal, OperationFailed, UsageError } from "../../errors";
 import { waitForLatest, type LatestCode } from "../../lambda/latest";
 import { publishLatest } from "../../lambda/publish";
-import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
+import { SmokeTestFailed } from "../../lambda/smoke-test";
 import { readAlarm, type CanaryCounts } from "../canary/metrics";
 import { checkAlexaPermission } from "../steps/permission";
 import { canaryChoices, canaryOf, canaryRecord, describeCanary, routingMatches, type CanaryRecord } from "../canary/record";
 import { BAKE_LIMITS_MS, DEFAULT_BAKE_MS, DEFAULT_MAX_ERRORS, DEFAULT_MIN_INVOCATIONS, formatDuration } from "../canary/settings";
 import { watchCanary } from "../canary/watch";
-import type { Confirm } from "../confirm";
+import { requireAnswerable, type Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { previousVersionOf, type AliasView, type Colour } from "../model";
+import type { AliasView, Colour } from "../model";
 import { readReleaseState } from "../read-state";
 import { describeRouting, findLiveAlias, moveAlias, percentOf, type LiveAlias } from "../steps/alias";
 import { endCanary } from "./end-canary";
-import { describeLiveAlias, inStep } from "./shared";
+import { describeLiveAlias, inStep, publishForLive } from "./shared";
 
 /**
  * npm run promote -- --canary <percent>: promote, gradually. $LATEST is
@@ -104,21 +104,10 @@ export async function promoteCanary(options: CanaryOptions, deps: CanaryDeps): P
     maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS,
   };
   // As promote: publish first (Lambda gives back the last version when neither code nor configuration changed), canary what is new.
-  const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
-  if (version.version === from.version) {
-    deps.output.info(`Nothing to promote: Lambda gave back version ${version.version} for $LATEST (neither its code nor its configuration changed since), and alias ${from.name} is on it.`);
-    // A completed canary whose run stopped before its check left this alias unchecked: check it now (Invoke changes nothing).
-    await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
-      if (!(error instanceof SmokeTestFailed)) throw error;
-      const previous = previousVersionOf(from.description);
-      throw new OperationFailed(`${error.message} ${previous ? `npm run rollback moves the live alias back to version ${previous}.` : "Fix the code and deploy it, then promote again."}`);
-    });
-    return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
-  }
-  await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
-    if (!(error instanceof OperationFailed)) throw error;
-    throw new OperationFailed(`No canary: ${error.message} The live alias ${from.name} stays on version ${from.version}.`);
-  });
+  // Publishing comes before the question (which names the version): a question nobody can answer stops us first.
+  if (!deps.dryRun && !options.yes) requireAnswerable(deps.confirm, `Starting a canary on the live alias ${from.name}`);
+  const version = await publishForLive(deps, { command: "promote", names: state.names, latest, from, refusal: "No canary" });
+  if (!version) return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
   if (!deps.dryRun && !options.yes) {
     const question =
       `Send ${percentOf(settings.weight)} of the live alias ${from.name}'s traffic to version ${version.version} ("${version.description}", code ${version.codeSha256}) ` +

@@ -1,15 +1,14 @@
 import { OperationFailed } from "../../errors";
 import { requireAnswerable, type Confirm } from "../confirm";
 import type { ReleaseDeps } from "../deps";
-import { previousVersionOf, promotionRecord, type AliasView, type Colour } from "../model";
+import { promotionRecord, type AliasView, type Colour } from "../model";
 import { readReleaseState } from "../read-state";
 import { findLiveAlias, moveAlias } from "../steps/alias";
-import { checkAfterMove, describeLiveAlias, inStep } from "./shared";
+import { checkAfterMove, describeLiveAlias, inStep, publishForLive } from "./shared";
 import { refuseDuringCanary } from "../canary/record";
 import { checkAlexaPermission } from "../steps/permission";
 import { waitForLatest } from "../../lambda/latest";
-import { publishLatest, readVersion, type PublishedVersion } from "../../lambda/publish";
-import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
+import { readVersion, type PublishedVersion } from "../../lambda/publish";
 
 /**
  * npm run promote: the production update without re-certification, for new
@@ -60,22 +59,8 @@ export async function promote(options: { yes?: boolean }, deps: PromoteDeps): Pr
   // Publishing comes before the question (which names the version): a question nobody can answer stops us first.
   if (!deps.dryRun && !options.yes) requireAnswerable(deps.confirm, `Moving the live alias ${from.name}`);
   const latest = await step("waiting for $LATEST", () => waitForLatest(deps, { functionName, current: state.latest }));
-  const version = await step("publishing $LATEST", () => publishLatest(deps, { names: state.names, latest }));
-  if (version.version === from.version) {
-    output.info(`Nothing to promote: Lambda gave back version ${version.version} for $LATEST (neither its code nor its configuration changed since), and alias ${from.name} is on it.`);
-    // A run that stopped between its move and its check left this alias unchecked: check it now (Invoke changes nothing).
-    await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
-      if (!(error instanceof SmokeTestFailed)) throw error;
-      const previous = previousVersionOf(from.description);
-      throw new OperationFailed(`${error.message} ${previous ? `npm run rollback moves the live alias back to version ${previous}.` : "Fix the code and deploy it, then promote again."}`);
-    });
-    return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
-  }
-
-  await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
-    if (!(error instanceof OperationFailed)) throw error;
-    throw new OperationFailed(`Not promoted: ${error.message} The live alias ${from.name} stays on version ${from.version}.`);
-  });
+  const version = await publishForLive(deps, { command: "promote", names: state.names, latest, from, refusal: "Not promoted" });
+  if (!version) return { ...base, outcome: "nothing-to-promote", toVersion: from.version };
 
   if (!deps.dryRun && !options.yes) {
     const what = `version ${version.version} ("${version.description}", code ${version.codeSha256}${version.codeSha256 === (await codeOf(deps, functionName, from.version)) ? ", the same code: a configuration change" : ""})`;

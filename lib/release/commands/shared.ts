@@ -1,8 +1,10 @@
 import { ConcurrentChange, OperationFailed, PipelineError, UsageError } from "../../errors";
 import { noteStep, translateError } from "../../errors/translate";
-import { smokeTest } from "../../lambda/smoke-test";
+import { publishLatest, type PublishedVersion } from "../../lambda/publish";
+import type { LatestCode } from "../../lambda/latest";
+import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
 import type { ReleaseDeps } from "../deps";
-import type { AliasView } from "../model";
+import { previousVersionOf, type AliasView, type ReleaseNames } from "../model";
 import { moveAlias, type LiveAlias } from "../steps/alias";
 
 /** What more than one release command does the same way. */
@@ -61,4 +63,36 @@ export async function checkAfterMove(
       `Alias ${after.name} was moved to version ${after.version}, but then: ${why} It was moved back to version ${before.version}, so live is as it was.`,
     );
   }
+}
+
+/**
+ * What promote and promote --canary do alike before the live alias moves:
+ * publish `$LATEST` and decide by the version Lambda gives back (the last
+ * one when neither code nor configuration changed: then there is nothing to
+ * promote, and the live alias itself is checked, since a run that stopped
+ * between its move and its check left it unchecked); otherwise the new
+ * version must pass its smoke test. Returns that version, or undefined when
+ * there is nothing to promote.
+ */
+export async function publishForLive(
+  deps: ReleaseDeps,
+  options: { command: string; names: ReleaseNames; latest: LatestCode; from: AliasView; refusal: string },
+): Promise<PublishedVersion | undefined> {
+  const { from } = options;
+  const step = <T>(what: string, run: () => Promise<T>) => inStep(options.command, what, run);
+  const version = await step("publishing $LATEST", () => publishLatest(deps, { names: options.names, latest: options.latest }));
+  if (version.version === from.version) {
+    deps.output.info(`Nothing to promote: Lambda gave back version ${version.version} for $LATEST (neither its code nor its configuration changed since), and alias ${from.name} is on it.`);
+    await step(`checking alias ${from.name}`, () => smokeTest(deps, { qualifier: from.name, expectVersion: from.version })).catch((error: unknown) => {
+      if (!(error instanceof SmokeTestFailed)) throw error;
+      const previous = previousVersionOf(from.description);
+      throw new OperationFailed(`${error.message} ${previous ? `npm run rollback moves the live alias back to version ${previous}.` : "Fix the code and deploy it, then promote again."}`);
+    });
+    return undefined;
+  }
+  await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
+    if (!(error instanceof OperationFailed)) throw error;
+    throw new OperationFailed(`${options.refusal}: ${error.message} The live alias ${from.name} stays on version ${from.version}.`);
+  });
+  return version;
 }
