@@ -133,14 +133,6 @@ const skillSourceSchema = z
     owner: githubSourceSchema.shape.owner.default("codeforboston"),
     repo: githubSourceSchema.shape.repo.default("voiceapp311"),
     branch: githubSourceSchema.shape.branch.default("master"),
-    /**
-     * @deprecated Read only by the old buildspec (stacks/buildspec.ts) until it
-     * moves to `npm run package`; the package builder ignores it. Use `build`.
-     */
-    include: z.array(z.string().min(1)).min(1, { message: "expected the files and folders that make up the Lambda package" })
-      .default(["lambda_function.py", "mycity"]),
-    /** @deprecated As `include`: use `build.requirements`. */
-    requirementsFile: z.string().min(1).default("requirements.txt"),
     // Used when the repository has no ask-resources.json naming one (skillMetadata.src).
     skillPackagePath: z.string().min(1).default("skill-package"),
     // Declared build; when absent the ASK CLI's conventions apply.
