@@ -3,12 +3,12 @@
  * upload so that a model Amazon would refuse (or fail to build, minutes
  * later) stops the push at once, with the file and the numbers.
  *
- * The numbers are those of Amazon's Alexa Skills Kit documentation
- * ("Create Intents, Utterances, and Slots" and "Create and Edit Custom Slot
- * Types": a custom model's JSON up to 1.5 MB; up to 50,000 custom slot type
- * values in the model, synonyms not counted). They could not be re-read from
- * here (no network to Amazon); should Amazon accept more than these, the
- * only cost is a push refused early, which the message says how to lift.
+ * The custom slot values limit (50,000 across all custom slot types of a
+ * model, synonyms not counted) is Amazon's documented one, quoted in many
+ * skills' notes: over it is an error. The model's size limit (1.5 MB of JSON
+ * for one locale) is remembered, not re-read: Amazon's page could not be
+ * reached from here, so over it is a warning, and Amazon's own build answer
+ * decides. A wrong error would block every push; a wrong warning costs a line.
  */
 import type { ProblemCollector } from "./collector";
 import { childPath } from "./json-path";
@@ -23,10 +23,10 @@ export const MODEL_LIMITS = {
 
 export function checkModelLimits(bytes: number, model: unknown, out: ProblemCollector): void {
   if (bytes > MODEL_LIMITS.maxModelBytes) {
-    out.error(
+    out.warning(
       "model-size",
       "",
-      `the model is ${megabytes(bytes)} MB, over Amazon's limit of ${megabytes(MODEL_LIMITS.maxModelBytes)} MB for one locale's interaction model; ` +
+      `the model is ${megabytes(bytes)} MB, probably over Amazon's limit of ${megabytes(MODEL_LIMITS.maxModelBytes)} MB for one locale's interaction model (Amazon's build will say); ` +
         "move long value lists into a reference-based catalog, or drop rarely used samples and synonyms",
     );
   }
