@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ExitCode, UsageError } from "./errors";
-import { translateError } from "./errors/translate";
+import { translateError } from "./failures/translate";
 import { CREDENTIAL_VARIABLES, redactor } from "./output";
 
 export interface CommandIO {

@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { RemoteFailure } from "../../lib/errors/remote";
+import { RemoteFailure } from "../../lib/failures/remote";
 import { ResilientApiClient } from "../../lib/smapi/api-client";
 import { fakeClock } from "../helpers/fake-clock";
 

@@ -1,4 +1,4 @@
-import { awsCallOf, rememberAwsCall, transportKind } from "../errors/remote";
+import { awsCallOf, rememberAwsCall, transportKind } from "../failures/remote";
 import { UsageError } from "../errors";
 import { rememberSecrets } from "../output";
 

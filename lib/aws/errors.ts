@@ -6,7 +6,7 @@
  * is passed through untouched, to keep its stack.
  */
 import { ConcurrentChange, OperationFailed, UsageError, type PipelineError } from "../errors";
-import { awsCallOf, transportKind, TRANSPORT_WORDS, type AwsCallInfo, type TransportKind } from "../errors/remote";
+import { awsCallOf, transportKind, TRANSPORT_WORDS, type AwsCallInfo, type TransportKind } from "../failures/remote";
 
 export interface AwsCall {
   /** The IAM action, e.g. `lambda:UpdateFunctionCode`: what a policy must allow. */

@@ -2,7 +2,7 @@ import type { runtime } from "ask-smapi-model";
 import { systemClock, type Clock } from "../clock";
 import { DEFAULT_RETRY, withRetry, type RetryDecision, type RetryPolicy } from "../retry";
 import { rememberSecrets } from "../output";
-import { LWA_SERVICE, looksLikeHtml, RemoteFailure, SMAPI_SERVICE, transportKind, type RemoteService } from "../errors/remote";
+import { LWA_SERVICE, looksLikeHtml, RemoteFailure, SMAPI_SERVICE, transportKind, type RemoteService } from "../failures/remote";
 
 type ApiClient = runtime.ApiClient;
 type ApiClientRequest = runtime.ApiClientRequest;

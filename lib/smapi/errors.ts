@@ -1,5 +1,5 @@
 import { ConcurrentChange, InvariantRefusal, OperationFailed, PipelineError, UsageError } from "../errors";
-import { explainRemoteFailure, RemoteFailure } from "../errors/remote";
+import { explainRemoteFailure, RemoteFailure } from "../failures/remote";
 
 export interface SmapiErrorContext {
   /** What we were doing, e.g. "reading the development manifest". */

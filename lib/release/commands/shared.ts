@@ -1,5 +1,5 @@
 import { ConcurrentChange, OperationFailed, PipelineError, UsageError } from "../../errors";
-import { noteStep, translateError } from "../../errors/translate";
+import { noteStep, translateError } from "../../failures/translate";
 import { publishLatest, type PublishedVersion } from "../../lambda/publish";
 import type { LatestCode } from "../../lambda/latest";
 import { SmokeTestFailed, smokeTest } from "../../lambda/smoke-test";
