@@ -102,7 +102,8 @@ export async function deployManifest(options: DeployManifestOptions, deps: Deplo
   return { outcome: "updated", changed, ...(update.warnings.length > 0 && { warnings: update.warnings }) };
 }
 
-async function readManifestFile(file: string): Promise<unknown> {
+/** skill.json read and checked locally (a UsageError naming the file and the fix), before any call. */
+export async function readManifestFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
