@@ -10,7 +10,7 @@ import { fixtureManifest, smapiEnv, startSmapiEmulator, type SmapiEmulator, type
 import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "./lambda";
 import { testEnvironment } from "./example-config";
 import { startCloudWatchEmulator, type CloudWatchEmulator } from "./cloudwatch";
-import { startSsmEmulator, type SsmEmulator } from "./ssm";
+import { startSsmEmulator, type SsmEmulator, type SsmEmulatorOptions } from "./ssm";
 
 export const FUNCTION_NAME = "BostonInfoSkill";
 const ALEXA = "alexa-appkit.amazon.com";
@@ -28,7 +28,7 @@ export interface ReleaseWorldOptions {
   /** How late invocations show in CloudWatch's metrics (the emulator's default: 90 s). */
   metricDelayMs?: number;
   /** Parameter Store too (setup:credentials stores the CodeBuild credentials there). */
-  ssm?: boolean;
+  ssm?: boolean | SsmEmulatorOptions;
 }
 
 /**
@@ -141,7 +141,7 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
     maxAttempts: 3,
   });
-  const ssmEmu = options.ssm ? await startSsmEmulator({ region: lambdaEmu.region }) : undefined;
+  const ssmEmu = options.ssm ? await startSsmEmulator({ region: lambdaEmu.region, ...(typeof options.ssm === "object" ? options.ssm : {}) }) : undefined;
   const credentials = smapiEmu.credentials;
   const smapi = createSmapiClient({
     credentials: { kind: "refresh-token", ...credentials },
