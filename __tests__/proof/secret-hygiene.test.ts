@@ -146,10 +146,10 @@ describe("secret hygiene", () => {
   });
 
   /** Runs every step; `disturb` may make the servers fail before each. Returns each step's exit code and any sentinel in its output. */
-  async function runAll(disturb?: (world: ReleaseWorld) => () => void): Promise<{ codes: Record<string, number>; leaks: string[] }> {
+  async function runAll(disturb?: (world: ReleaseWorld) => () => void, steps: typeof STEPS = STEPS): Promise<{ codes: Record<string, number>; leaks: string[] }> {
     const codes: Record<string, number> = {};
     const leaks: string[] = [];
-    for (const step of STEPS) {
+    for (const step of steps) {
       const undo = disturb?.(world);
       const { code, stdout, stderr } = await runScript(world, asProcess(step.name, step.main), step.argv({ zip, fix, repo })).finally(() => undo?.());
       codes[step.name] = code;
@@ -186,7 +186,7 @@ describe("secret hygiene", () => {
         off();
         w.ssmEmu!.faults.reset();
       };
-    });
+    }, STEPS.filter((step) => step.name.startsWith("setup:credentials"))); // only they use Parameter Store
     expect(codes["setup:credentials --refresh-token-stdin"]).toBe(1);
     expect(codes["setup:credentials --check"]).toBe(1);
     // The refused write carried the client secret, so its echo did too: the search above had something to find.
