@@ -142,6 +142,18 @@ describe("deploy:skill", () => {
       expect(smapiWrites(world)).toEqual([]);
     }));
 
+  it("takes the conflict its own repeated upload meets (the first answer lost) for what it is: its update, applied (exit 0)", () =>
+    withWorld({}, async (world) => {
+      const { dir, build } = await fakeBuilder("lost-answer");
+      const endpoints = world.smapiEmu.endpoints("development");
+      world.smapiEmu.faults.dropNext("updateSkillManifestV1", { afterHandling: true });
+      const result = await run(world, ["--repo", dir], build);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1").length).toBe(2);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.not.stringContaining("changed since it was read") });
+      expect((world.smapiEmu.manifest("development") as any).publishingInformation.locales["en-US"].summary).toBe(SUMMARY);
+      expect(world.smapiEmu.endpoints("development")).toEqual(endpoints);
+    }));
+
   it("reports a concurrent change of the development manifest as exit 4, without overwriting it", () =>
     withWorld({}, async (world) => {
       const { dir, build } = await fakeBuilder("conflict");

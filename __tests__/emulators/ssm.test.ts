@@ -100,10 +100,36 @@ describe("Parameter Store emulator, through the real SSM client", () => {
     expect(emu.faults.pending().failures).toEqual([]);
   });
 
+  it("takes connection faults: a dropped answer after the write was made, a request that never gets an answer", async () => {
+    emu.faults.dropNext("PutParameter", { afterHandling: true });
+    const once = new SSMClient({ region: "us-east-1", endpoint: emu.url, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1, requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true } });
+    try {
+      await failure(once.send(new PutParameterCommand({ Name: "/a/dropped", Value: "v", Type: "String" })));
+      expect(emu.store.get("/a/dropped")?.value).toBe("v");
+      emu.faults.hangNext("GetParameter");
+      await failure(once.send(new GetParameterCommand({ Name: "/a/dropped" })));
+      expect(emu.calls.of("GetParameter").map((c) => c.errorType)).toEqual(["connection hang"]);
+    } finally {
+      once.destroy();
+    }
+  });
+
+  it("hostile: an error answer echoes the request", async () => {
+    const hostile = await startSsmEmulator({ hostile: true });
+    const client = new SSMClient({ region: "us-east-1", endpoint: hostile.url, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+    try {
+      hostile.faults.failNext("PutParameter", { status: 400, errorType: "ValidationException", message: "bad" });
+      expect((await failure(client.send(new PutParameterCommand({ Name: "/a/e", Value: "echo-me", Type: "String" })))).message).toContain("echo-me");
+    } finally {
+      client.destroy();
+      await hostile.close();
+    }
+  });
+
   it("keeps every request whole, for leak checks", async () => {
     await ssm.send(new PutParameterCommand({ Name: "/a/r", Value: "look-for-me", Type: "SecureString" }));
     expect(emu.requests).toHaveLength(1);
-    expect(emu.requests[0]?.operation).toBe("PutParameter");
+    expect(emu.requests[0]?.headers["x-amz-target"]).toBe("AmazonSSM.PutParameter");
     expect(JSON.parse(emu.requests[0]!.body)).toMatchObject({ Name: "/a/r", Value: "look-for-me" });
   });
 });

@@ -14,6 +14,11 @@ import { main as promote } from "../../scripts/promote";
 import { main as rollback } from "../../scripts/rollback";
 import { main as status } from "../../scripts/status";
 import { main as submit } from "../../scripts/submit";
+import { main as deploySkill } from "../../scripts/deploy-skill";
+import { main as setupCredentials } from "../../scripts/setup-credentials";
+import { BuildFailed, type BuiltPackage } from "../../lib/build";
+import { codeSha256 } from "../../lib/package";
+import { Readable } from "node:stream";
 import { fixturePath } from "../plan/helpers";
 import { capture } from "../helpers/release-run";
 import { asProcess, UNTYPED_FAILURE, type Main } from "./as-process";
@@ -46,6 +51,32 @@ interface Case {
   /** Names the problem and the fix. */
   message: RegExp;
 }
+
+/** setup:credentials with `stdin` piped in (the refresh token of --refresh-token-stdin). */
+const setupWith = (stdin: string): Main => (argv, io) => setupCredentials(argv, io, { stdin: Readable.from([stdin]), openBrowser: () => false });
+const setupNoInput = setupWith("");
+/** A refresh token LWA never issued: refused at the token exchange. */
+const FOREIGN_TOKEN = "Atzr|IwEBforeign-token-of-nobody";
+
+/**
+ * deploy:skill with a prebuilt package (no pip): the builder returns the zip
+ * and the skill package named in the inputs directory, or fails as `fail` says.
+ */
+const deploySkillBuilt =
+  (skillPackageName: string, options: { fail?: BuildFailed } = {}): Main =>
+  (argv, io) => {
+    const at = (name: string) => join(argv[argv.indexOf("--repo") + 1] ?? ".", name);
+    return deploySkill(argv, {
+      ...io,
+      poll: { initialDelayMs: 5, maxDelayMs: 20 },
+      smapiRetry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      buildPackage: async () => {
+        if (options.fail) throw options.fail;
+        const zip = readFileSync(at("good.zip"));
+        return { zipPath: at("good.zip"), sha256: codeSha256(zip), bytes: zip.length, flow: "zip-only", handler: "lambda_function.lambda_handler", skillPackageDir: at(skillPackageName) } as BuiltPackage;
+      },
+    });
+  };
 
 const deployModelQuick: Main = (argv, io) => deployModel(argv, io, { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, poll: { initialDelayMs: 5, maxDelayMs: 20 } });
 const flipYes = (...argv: string[]) => () => ["--yes", ...argv];
@@ -198,6 +229,22 @@ const CASES: Case[] = [
   { name: "remote: SMAPI answers an HTML error page", main: status, argv: () => [], setup: (w) => void w.smapiEmu.faults.failNext("getSkillManifestV1", { status: 502, body: "<html><body><h1>502 Bad Gateway</h1></body></html>", times: 20 }), exit: 1, message: /SMAPI failed while reading the [a-z]+ manifest \(502[\s\S]*run the command again later/ },
   { name: "remote: Lambda answers an HTML error page", main: flip, argv: flipYes(), setup: (w) => void w.lambdaEmu.faults.failNext("GetFunctionConfiguration", { status: 503, errorType: "ServiceUnavailable", message: "<html>Service Unavailable</html>", times: 20 }), env: { AWS_MAX_ATTEMPTS: "2" }, exit: 1, message: /reading the release state failed[\s\S]*run npm run flip again/ },
   { name: "remote: SMAPI answers a manifest of an unexpected shape", main: flip, argv: flipYes(), setup: (w) => void w.smapiEmu.faults.failNext("getSkillManifestV1", { status: 200, body: { unexpected: true }, times: 20 }), exit: 3, message: /no custom endpoint[\s\S]*developer console/ },
+  // --- setup:credentials ---
+  { name: "setup:credentials: --refresh-token with the token as an argument", main: setupNoInput, argv: () => ["--refresh-token=Atzr|in-shell-history"], exit: 2, message: /--refresh-token is not accepted[\s\S]*process list[\s\S]*--refresh-token-stdin/ },
+  { name: "setup:credentials: --check with --overwrite", main: setupNoInput, argv: () => ["--check", "--overwrite"], exit: 2, message: /--check reads what is stored and changes nothing; it does not go with --refresh-token-stdin or --overwrite/ },
+  { name: "setup:credentials: --port out of range", main: setupNoInput, argv: () => ["--port", "70000"], exit: 2, message: /--port is "70000"; expected a whole number from 0 to 65535/ },
+  { name: "setup:credentials: --refresh-token-stdin with nothing piped in", main: setupNoInput, argv: () => ["--refresh-token-stdin", "--yes"], exit: 2, message: /standard input is empty\. Pipe the refresh token in/ },
+  { name: "setup:credentials: --refresh-token-stdin with a file of several values", main: setupWith("Atzr|one\nAtzr|two\n"), argv: () => ["--refresh-token-stdin", "--yes"], exit: 2, message: /more than one word; pipe the refresh token alone/ },
+  { name: "setup:credentials: ASK_LWA_CLIENT_SECRET missing off a terminal", main: setupWith("Atzr|x"), argv: () => ["--refresh-token-stdin", "--yes"], env: { ASK_LWA_CLIENT_SECRET: undefined }, exit: 2, message: /Missing ASK_LWA_CLIENT_SECRET[\s\S]*Set them in the environment/ },
+  { name: "setup:credentials: a refresh token LWA refuses", main: setupWith(FOREIGN_TOKEN), argv: () => ["--refresh-token-stdin", "--yes"], exit: 2, message: /refresh token/i },
+  { name: "setup:credentials: --check with nothing stored", main: setupNoInput, argv: () => ["--check"], exit: 1, message: /\/example\/boston-info\/ask\/refresh-token is missing[\s\S]*Fix with npm run setup:credentials/ },
+
+  // --- deploy:skill ---
+  { name: "deploy:skill: without --repo", main: deploySkillBuilt("skill-package"), argv: () => [], exit: 2, message: /--repo is required[\s\S]*Usage: npm run deploy:skill/ },
+  { name: "deploy:skill: PACKAGE_BUCKET that is not a bucket name", main: deploySkillBuilt("skill-package"), argv: (i) => ["--repo", i.dir], env: { PACKAGE_BUCKET: "My_Bucket" }, exit: 2, message: /PACKAGE_BUCKET must be an S3 bucket name.*My_Bucket/ },
+  { name: "deploy:skill: the build fails", main: deploySkillBuilt("skill-package", { fail: new BuildFailed("pip", "requirements.txt names a package pip cannot find (no-such-package); fix requirements.txt") }), argv: (i) => ["--repo", i.dir], exit: 1, message: /no-such-package[\s\S]*requirements\.txt/ },
+  { name: "deploy:skill: a skill package whose skill.json is not JSON", main: deploySkillBuilt("skill-json-not-json"), argv: (i) => ["--repo", i.dir], exit: 2, message: /skill\.json/ },
+  { name: "deploy:skill: a skill package whose model is not JSON", main: deploySkillBuilt("model-not-json"), argv: (i) => ["--repo", i.dir], exit: 2, message: /en-US\.json[\s\S]*invalid JSON/ },
   { name: "remote: the certification list has an unexpected shape", main: status, argv: () => [], setup: (w) => void w.smapiEmu.faults.failNext("getCertificationsListV1", { status: 200, body: { items: "none" }, times: 20 }), exit: 1, message: /certification list[\s\S]*unexpected shape[\s\S]*run the command again/ },
 ];
 
@@ -213,11 +260,12 @@ describe("the bad-input catalogue", () => {
   it("has at least 60 cases", () => expect(CASES.length).toBeGreaterThanOrEqual(60));
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const world = await startReleaseWorld({ live: "blue" });
+    const world = await startReleaseWorld({ live: "blue", ssm: true });
     try {
       await c.setup?.(world);
       const lambdaMark = world.lambdaEmu.calls.entries.length;
       const smapiMark = world.smapiEmu.calls.length;
+      const ssmMark = world.ssmEmu!.calls.entries.length;
       const stdout = capture();
       const stderr = capture();
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...world.env, AWS_MAX_ATTEMPTS: "3" };
@@ -237,6 +285,7 @@ describe("the bad-input catalogue", () => {
       const mutations = [
         ...world.lambdaEmu.calls.entries.slice(lambdaMark).filter((e) => e.mutating).map((e) => `lambda ${e.operation}`),
         ...world.smapiEmu.calls.slice(smapiMark).filter((e) => e.mutating).map((e) => `smapi ${e.operation}`),
+        ...world.ssmEmu!.calls.entries.slice(ssmMark).filter((e) => e.mutating).map((e) => `ssm ${e.operation}`),
       ];
       expect({ code, said, stack: UNTYPED_FAILURE.test(said), mutations }).toEqual({ code: c.exit, said: expect.stringMatching(c.message), stack: false, mutations: [] });
     } finally {

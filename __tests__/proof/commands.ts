@@ -13,9 +13,15 @@ import { rollback } from "../../lib/release/commands/rollback";
 import { rollbackRelease } from "../../lib/release/commands/rollback-release";
 import { submit } from "../../lib/release/commands/submit";
 import { promoteCanary } from "../../lib/release/commands/canary";
+import { codeSha256 } from "../../lib/package";
+import type { BuiltPackage } from "../../lib/build";
+import { deploySkill } from "../../lib/deploy/skill";
+import { NO_HISTORY } from "../../lib/lambda/commit";
+import { ResilientApiClient } from "../../lib/smapi/api-client";
+import { failedCheck, setupCredentials, type SetupOptions } from "../../lib/setup-credentials/command";
 import { evenDraws, residentsClock, type ResidentsClock } from "../helpers/residents";
 import { fastDeps, pointDevelopmentAt, quickClock, releaseDeps, runRelease, type CommandDeps } from "../helpers/release-run";
-import type { OperatorClients, RunResult } from "./fault-matrix";
+import { operatorClients as operatorClientsFor, type OperatorClients, type RunResult } from "./fault-matrix";
 
 /**
  * Every command that changes something, as the proofs run it: in-process
@@ -32,6 +38,14 @@ export interface ProofCommand {
   run: (world: ReleaseWorld, clients: OperatorClients) => Promise<RunResult>;
   /** Invariant 1 applies: it must never move the live alias. */
   liveAliasUntouched?: boolean;
+  /** It uploads skill.json but must leave the development stage's endpoints where they are. */
+  developmentEndpointsUntouched?: boolean;
+  /** Its world has Parameter Store (setup:credentials). */
+  ssm?: boolean;
+  /** Its own invariants, checked after the faulted run and after the re-run: what is violated. */
+  invariants?: (world: ReleaseWorld) => Promise<string[]>;
+  /** Checked after the re-run only: what it must have reached beyond the clean run's end state. */
+  converged?: (world: ReleaseWorld) => Promise<string[]>;
 }
 
 /** The command's dependencies with the operator's clients (the world's own are for setup only). */
@@ -121,6 +135,83 @@ function changedSkillPackage(): string {
   return (skillPackage = dir);
 }
 
+/** The commit deploy:skill's pushes come from. */
+const PUSHED_COMMIT = "3f9c2a1d0b7e4c5f6a8b9c0d1e2f3a4b5c6d7e8f";
+let skillBuild: BuiltPackage | undefined;
+/**
+ * What deploy:skill's builder would produce for a push, prebuilt (no pip, so
+ * the matrix stays fast): the new function package and a skill package whose
+ * model and skill.json both changed, so that every step has something to do.
+ */
+function prebuiltSkill(): BuiltPackage {
+  if (skillBuild) return skillBuild;
+  const dir = inputDir("proof-skill-push-");
+  const skillPackageDir = path.join(dir, "skill-package");
+  cpSync(changedSkillPackage(), skillPackageDir, { recursive: true });
+  const manifestFile = path.join(skillPackageDir, "skill.json");
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+  manifest.manifest.publishingInformation.locales["en-US"].summary = "A summary changed by this push.";
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  const zipPath = newFunctionPackage();
+  const zip = readFileSync(zipPath);
+  return (skillBuild = { zipPath, sha256: codeSha256(zip), bytes: zip.length, flow: "zip-only", handler: "lambda_function.lambda_handler", skillPackageDir } as BuiltPackage);
+}
+
+/** setup:credentials as its main wires it, with the operator's clients; `mode` stdin reads the world's refresh token. */
+function runSetup(world: ReleaseWorld, clients: OperatorClients, mode: SetupOptions["mode"]): Promise<RunResult> {
+  const { clientId, clientSecret, refreshToken } = world.smapiEmu.credentials;
+  return release("setup:credentials", async () => {
+    const result = await setupCredentials(
+      { mode, port: 0, timeoutMs: 10_000, browser: false, overwrite: false, dryRun: false },
+      {
+        config: world.config,
+        env: { ASK_LWA_CLIENT_ID: clientId, ASK_LWA_CLIENT_SECRET: clientSecret, ASK_VENDOR_ID: world.smapiEmu.vendorId },
+        hosts: { authorize: world.smapiEmu.url, token: world.smapiEmu.url, smapi: world.smapiEmu.url },
+        http: new ResilientApiClient({ timeoutMs: 750, retry: { attempts: 2, baseDelayMs: 2, maxDelayMs: 10 } }),
+        ssm: clients.ssm,
+        output: world.output,
+        terminal: { interactive: false, ask: () => Promise.reject(new Error("nobody at the terminal")) },
+        readStdin: async () => `${refreshToken}\n`,
+        openBrowser: () => false,
+        confirm: async () => true,
+      },
+    );
+    if ("ok" in result && !result.ok) throw failedCheck(result);
+  });
+}
+
+/** The four credentials stored as setup:credentials stores them, out of band. */
+function storeCredentials(world: ReleaseWorld): void {
+  const { clientId, clientSecret, refreshToken } = world.smapiEmu.credentials;
+  const values = { lwaClientId: clientId, lwaClientSecret: clientSecret, refreshToken, vendorId: world.smapiEmu.vendorId };
+  for (const [role, value] of Object.entries(values)) {
+    world.ssmEmu!.store.put({ name: world.config.secrets[role as keyof typeof values], value, type: "SecureString", overwrite: true });
+  }
+}
+
+/** After the re-run: all four stored as SecureStrings, and --check proves them. */
+async function credentialsStoredAndVerified(world: ReleaseWorld): Promise<string[]> {
+  const problems: string[] = [];
+  for (const name of [world.config.secrets.lwaClientId, world.config.secrets.lwaClientSecret, world.config.secrets.refreshToken, world.config.secrets.vendorId]) {
+    const stored = world.ssmEmu!.store.get(name);
+    if (stored?.type !== "SecureString") problems.push(`${name} is ${stored ? `a ${stored.type}` : "missing"}`);
+  }
+  const clients = operatorClientsFor(world);
+  try {
+    const check = await runSetup(world, clients, "check");
+    if (check.code !== 0) problems.push(`--check does not prove them (exit ${check.code}): ${check.stderr.trim()}`);
+  } finally {
+    clients.close();
+  }
+  return problems;
+}
+
+/** A fault is not a bad credential: a check disturbed by one must not send the operator to replace a good value. */
+async function noCredentialBlamed(world: ReleaseWorld, stderr: string): Promise<string[]> {
+  void world;
+  return /is (missing|wrong)/.test(stderr) ? [`a good stored credential was reported bad: ${stderr.trim()}`] : [];
+}
+
 export const PROOF_COMMANDS: readonly ProofCommand[] = [
   {
     name: "flip",
@@ -196,5 +287,45 @@ export const PROOF_COMMANDS: readonly ProofCommand[] = [
           { smapi: clients.smapi, clock: quickClock, output: world.output },
         ),
       ),
+  },
+  {
+    name: "deploy:skill",
+    developmentEndpointsUntouched: true,
+    run: (world, clients) =>
+      release("deploy:skill", () =>
+        deploySkill(
+          { repo: path.dirname(prebuiltSkill().skillPackageDir), config: world.config, dryRun: false, env: {}, functionTimeoutMs: 10_000, smapiTimeoutMs: 10_000 },
+          {
+            buildPackage: async () => prebuiltSkill(),
+            lambda: clients.lambda,
+            s3: () => {
+              throw new Error("this package goes to Lambda directly");
+            },
+            smapi: clients.smapi,
+            output: world.output,
+            clock: quickClock,
+            resolveCommit: async () => PUSHED_COMMIT,
+            history: NO_HISTORY,
+            poll: { initialDelayMs: 5, maxDelayMs: 10 },
+          },
+        ),
+      ),
+  },
+  {
+    name: "setup:credentials --refresh-token-stdin",
+    ssm: true,
+    run: (world, clients) => runSetup(world, clients, "stdin"),
+    converged: credentialsStoredAndVerified,
+  },
+  {
+    name: "setup:credentials --check",
+    ssm: true,
+    setup: async (world) => storeCredentials(world),
+    run: async (world, clients) => {
+      const result = await runSetup(world, clients, "check");
+      const blamed = await noCredentialBlamed(world, result.stderr);
+      return blamed.length > 0 ? { code: 1, stderr: `${result.stderr}${blamed.join("\n")}\nsetup:credentials: unexpected failure: (the proof) a fault taken for a bad credential\n` } : result;
+    },
+    invariants: async (world) => (world.ssmEmu!.calls.mutating().length > 0 ? ["--check changed Parameter Store"] : []),
   },
 ];

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { FaultContext } from "../../lib/emulators/faults";
 import { startReleaseWorld, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { ResilientApiClient } from "../../lib/smapi/api-client";
@@ -20,7 +21,7 @@ import { invariantViolations, worldState, type WorldState } from "./world-probe"
 export const FAULTS = ["5xx", "throttling", "dropped connection", "never answers", "crash after success"] as const;
 export type Fault = (typeof FAULTS)[number];
 
-export type Service = "lambda" | "smapi" | "cloudwatch";
+export type Service = "lambda" | "smapi" | "cloudwatch" | "ssm";
 
 /** The n-th call (from 1) of an operation of one service in a run: stable across runs, even with parallel reads. */
 export interface CallSite {
@@ -44,6 +45,8 @@ export interface OperatorClients {
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
   smapi: SmapiClient;
+  /** Parameter Store, in a world started with it. */
+  ssm: SSMClient;
   close(): void;
 }
 
@@ -68,13 +71,22 @@ export function operatorClients(world: ReleaseWorld, refreshToken = world.smapiE
     endpoints: { apiEndpoint: world.smapiEmu.url, authEndpoint: world.smapiEmu.url },
     apiClient: new ResilientApiClient({ timeoutMs: TIMEOUT_MS, retry: { attempts: SMAPI_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 } }),
   });
+  const ssm = new SSMClient({
+    region: world.lambdaEmu.region,
+    endpoint: world.ssmEmu?.url ?? "http://127.0.0.1:9",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: LAMBDA_ATTEMPTS,
+    requestHandler: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true },
+  });
   return {
     lambda,
     cloudwatch,
     smapi,
+    ssm,
     close: () => {
       lambda.destroy();
       cloudwatch.destroy();
+      ssm.destroy();
     },
   };
 }
@@ -93,7 +105,7 @@ function isAlexaInvocation(service: Service, ctx: FaultContext): boolean {
 }
 
 /** The calls a run made since the logs had `marks` entries, in order, without Alexa's. */
-function callsSince(world: ReleaseWorld, marks: { lambda: number; smapi: number; cloudwatch: number }): CallSite[] {
+function callsSince(world: ReleaseWorld, marks: Marks): CallSite[] {
   const seen = new Map<string, number>();
   const site = (service: Service, operation: string): CallSite => {
     const key = `${service}:${operation}`;
@@ -104,12 +116,25 @@ function callsSince(world: ReleaseWorld, marks: { lambda: number; smapi: number;
   const lambda = world.lambdaEmu.calls.entries.slice(marks.lambda).filter((c) => !isAlexaInvocation("lambda", c));
   const smapi = world.smapiEmu.calls.slice(marks.smapi);
   const cloudwatch = world.cloudwatchEmu.calls.entries.slice(marks.cloudwatch);
+  const ssm = world.ssmEmu?.calls.entries.slice(marks.ssm) ?? [];
   // Each service's calls in their own order; the services interleave differently from run to run.
-  return [...lambda.map((c) => site("lambda", c.operation)), ...smapi.map((c) => site("smapi", c.operation)), ...cloudwatch.map((c) => site("cloudwatch", c.operation))];
+  return [
+    ...lambda.map((c) => site("lambda", c.operation)),
+    ...smapi.map((c) => site("smapi", c.operation)),
+    ...cloudwatch.map((c) => site("cloudwatch", c.operation)),
+    ...ssm.map((c) => site("ssm", c.operation)),
+  ];
 }
 
-function marks(world: ReleaseWorld) {
-  return { lambda: world.lambdaEmu.calls.entries.length, smapi: world.smapiEmu.calls.length, cloudwatch: world.cloudwatchEmu.calls.entries.length };
+interface Marks {
+  lambda: number;
+  smapi: number;
+  cloudwatch: number;
+  ssm: number;
+}
+
+function marks(world: ReleaseWorld): Marks {
+  return { lambda: world.lambdaEmu.calls.entries.length, smapi: world.smapiEmu.calls.length, cloudwatch: world.cloudwatchEmu.calls.entries.length, ssm: world.ssmEmu?.calls.entries.length ?? 0 };
 }
 
 export interface Baseline {
@@ -120,7 +145,7 @@ export interface Baseline {
 }
 
 async function prepared(command: ProofCommand): Promise<ReleaseWorld> {
-  const world = await startReleaseWorld((typeof command.world === "function" ? command.world() : command.world) ?? { live: "blue" });
+  const world = await startReleaseWorld({ ...((typeof command.world === "function" ? command.world() : command.world) ?? { live: "blue" }), ...(command.ssm ? { ssm: true } : {}) });
   try {
     await command.setup?.(world);
     return world;
@@ -148,6 +173,8 @@ export async function cleanRun(command: ProofCommand): Promise<Baseline> {
     if (code !== 0) throw new Error(`the clean run of ${command.name} failed (exit ${code}): ${stderr}`);
     const calls = callsSince(world, at);
     const end = await worldState(world);
+    const problems = [...(await commandViolations(command, world, { code, stderr })), ...((await command.converged?.(world)) ?? [])];
+    if (problems.length > 0) throw new Error(`the clean run of ${command.name} broke its own invariants: ${problems.join("; ")}`);
     world.smapiEmu.assertNoSpecViolations();
     return { command, code, calls, end };
   } finally {
@@ -179,7 +206,7 @@ function arm(world: ReleaseWorld, call: CallSite, fault: Fault): () => void {
   let crashed = false;
   const hook = (service: Service) => (ctx: FaultContext) => {
     if (isAlexaInvocation(service, ctx)) return;
-    const faults = service === "lambda" ? world.lambdaEmu.faults : service === "smapi" ? world.smapiEmu.faults : world.cloudwatchEmu.faults;
+    const faults = faultsOf(world, service);
     if (crashed) {
       faults.dropNext(ctx.operation);
       return;
@@ -195,6 +222,7 @@ function arm(world: ReleaseWorld, call: CallSite, fault: Fault): () => void {
       case "5xx":
         if (service === "lambda") world.lambdaEmu.faults.failNext(ctx.operation, { status: 500, errorType: "ServiceException", times: attempts });
         else if (service === "cloudwatch") world.cloudwatchEmu.faults.failNext(ctx.operation, { status: 500, errorType: "InternalServiceError", times: attempts });
+        else if (service === "ssm") faults.failNext(ctx.operation, { status: 500, errorType: "InternalServerError", times: attempts });
         else world.smapiEmu.faults.failNext(ctx.operation, { status: 500, times: repeatable ? attempts : 1 });
         break;
       case "throttling":
@@ -214,14 +242,49 @@ function arm(world: ReleaseWorld, call: CallSite, fault: Fault): () => void {
   const offLambda = world.lambdaEmu.faults.before("*", hook("lambda"));
   const offSmapi = world.smapiEmu.faults.before("*", hook("smapi"));
   const offCloudWatch = world.cloudwatchEmu.faults.before("*", hook("cloudwatch"));
+  const offSsm = world.ssmEmu?.faults.before("*", hook("ssm"));
   return () => {
     offLambda();
     offSmapi();
     offCloudWatch();
+    offSsm?.();
     world.lambdaEmu.faults.reset();
     world.smapiEmu.faults.reset();
     world.cloudwatchEmu.faults.reset();
+    world.ssmEmu?.faults.reset();
   };
+}
+
+type AnyFaults = ReleaseWorld["lambdaEmu"]["faults"] | ReleaseWorld["smapiEmu"]["faults"] | ReleaseWorld["cloudwatchEmu"]["faults"] | NonNullable<ReleaseWorld["ssmEmu"]>["faults"];
+
+function faultsOf(world: ReleaseWorld, service: Service): AnyFaults {
+  if (service === "lambda") return world.lambdaEmu.faults;
+  if (service === "smapi") return world.smapiEmu.faults;
+  if (service === "cloudwatch") return world.cloudwatchEmu.faults;
+  if (!world.ssmEmu) throw new Error("an SSM call in a world started without Parameter Store");
+  return world.ssmEmu.faults;
+}
+
+/** Only the parts of two states that differ (a whole state holds an interaction model), long values cut. */
+function stateDifferences(actual: WorldState, expected: WorldState): string {
+  const keys = [...new Set([...Object.keys(actual), ...Object.keys(expected)])] as Array<keyof WorldState>;
+  const cut = (value: unknown) => (JSON.stringify(value) ?? "undefined").slice(0, 400);
+  return keys
+    .filter((key) => JSON.stringify(actual[key]) !== JSON.stringify(expected[key]))
+    .map((key) => `${key} is ${cut(actual[key])}, not ${cut(expected[key])}`)
+    .join("; ");
+}
+
+/** The command's own invariants, and its secrets kept out of what it printed. */
+async function commandViolations(command: ProofCommand, world: ReleaseWorld, run: RunResult): Promise<string[]> {
+  const problems = (await command.invariants?.(world)) ?? [];
+  for (const [name, secret] of Object.entries(secretsOf(world))) if (run.stderr.includes(secret)) problems.push(`the ${name} is in what the command printed`);
+  return problems;
+}
+
+/** What the operator's clients hold that must never be printed. */
+function secretsOf(world: ReleaseWorld): Record<string, string> {
+  return { "LWA client secret": world.smapiEmu.credentials.clientSecret, "refresh token": world.smapiEmu.credentials.refreshToken };
 }
 
 export async function runCell(baseline: Baseline, call: CallSite, fault: Fault): Promise<CellOutcome> {
@@ -240,16 +303,19 @@ export async function runCell(baseline: Baseline, call: CallSite, fault: Fault):
     if (UNTYPED_FAILURE.test(first.stderr)) problems.push(`the faulted run failed without a typed error: ${first.stderr}`);
     // Nobody else acts in these worlds: a conflict would blame a concurrent operator for our own retried call.
     if (first.code === 4) problems.push(`the faulted run reported a concurrent change that nobody made: ${first.stderr.trim()}`);
-    const options = { liveAliasUntouched: command.liveAliasUntouched ?? false };
+    const options = { liveAliasUntouched: command.liveAliasUntouched ?? false, developmentEndpointsUntouched: command.developmentEndpointsUntouched ?? false };
     problems.push(...(await invariantViolations(world, before, options)).map((p) => `after the fault: ${p}`));
+    problems.push(...(await commandViolations(command, world, first)).map((p) => `after the fault: ${p}`));
     const held = problems.length === 0;
 
     const second = await runWith(command, world);
     const end = await worldState(world);
     const converging: string[] = [];
     if (second.code !== baseline.code) converging.push(`the run without faults exited ${second.code}: ${second.stderr.trim()}`);
-    if (JSON.stringify(end) !== JSON.stringify(baseline.end)) converging.push(`end state ${JSON.stringify(end)} differs from the clean run's ${JSON.stringify(baseline.end)}`);
+    if (JSON.stringify(end) !== JSON.stringify(baseline.end)) converging.push(`the end state differs from the clean run's: ${stateDifferences(end, baseline.end)}`);
     converging.push(...(await invariantViolations(world, before, options)).map((p) => `after the re-run: ${p}`));
+    converging.push(...(await commandViolations(command, world, second)).map((p) => `after the re-run: ${p}`));
+    if (command.converged) converging.push(...(await command.converged(world)).map((p) => `after the re-run: ${p}`));
     world.smapiEmu.assertNoSpecViolations();
     problems.push(...converging);
     return { command: command.name, call: describeCall(call), fault, code: first.code, held, converged: converging.length === 0, problems };

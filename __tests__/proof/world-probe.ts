@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { recordFromTags } from "../../lib/lambda/record-tags";
 import { alexaResponseProblems, launchRequest } from "../../lib/alexa/launch";
 import { canaryOf } from "../../lib/release/canary/record";
 import { FUNCTION_NAME, hasAlexaPermission, type ReleaseWorld } from "../../lib/emulators/release-world";
@@ -28,6 +30,12 @@ export interface WorldState {
   certifications: string[];
   /** The development stage's en-US model, as text. */
   developmentModel: string;
+  /** The development stage's skill.json, as a digest (deploy:skill uploads it). */
+  developmentManifest: string;
+  /** The commit record on the function's tags (deploy:function, deploy:skill), if any. */
+  commitRecord?: { commit: string; codeSha256: string };
+  /** Parameter Store, in a world that has it: each configured credential's type and a digest of its value (never the value). */
+  parameters?: Record<string, string>;
 }
 
 /** Timestamps and the per-run tag flip writes into descriptions do not decide whether two runs converged. */
@@ -58,12 +66,39 @@ export async function worldState(world: ReleaseWorld): Promise<WorldState> {
     live: world.smapiEmu.endpoints("live"),
     certifications: world.smapiEmu.state.certifications.map((c) => c.status),
     developmentModel: JSON.stringify(world.smapiEmu.interactionModel("development", "en-US") ?? null),
+    developmentManifest: digest(JSON.stringify(world.smapiEmu.manifest("development") ?? null)),
+    ...commitRecordOf(Object.fromEntries(fn.tags)),
+    ...(world.ssmEmu ? { parameters: parametersOf(world) } : {}),
   };
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+function commitRecordOf(tags: Record<string, string>): { commitRecord?: { commit: string; codeSha256: string } } {
+  const record = recordFromTags(tags);
+  return record ? { commitRecord: { commit: record.commit, codeSha256: record.codeSha256 } } : {};
+}
+
+function parametersOf(world: ReleaseWorld): Record<string, string> {
+  // Each world mints its own credentials: what compares across worlds is whether a parameter holds this world's value.
+  const { clientId, clientSecret, refreshToken } = world.smapiEmu.credentials;
+  const expected = { lwaClientId: clientId, lwaClientSecret: clientSecret, refreshToken, vendorId: world.smapiEmu.vendorId };
+  const out: Record<string, string> = {};
+  for (const [role, value] of Object.entries(expected)) {
+    const name = world.config.secrets[role as keyof typeof expected];
+    const stored = world.ssmEmu?.store.get(name);
+    if (stored) out[name] = `${stored.type} ${stored.value === value ? "holding the credential" : `holding another value (${digest(stored.value)})`}`;
+  }
+  return out;
 }
 
 export interface InvariantOptions {
   /** Invariant 1: flip, submit and finish leave the live alias where it was. */
   liveAliasUntouched?: boolean;
+  /** deploy:skill uploads skill.json but never moves the development stage's endpoints (the release commands own them). */
+  developmentEndpointsUntouched?: boolean;
 }
 
 /**
@@ -102,6 +137,13 @@ export async function invariantViolations(world: ReleaseWorld, before: WorldStat
     if (liveAlias && JSON.stringify(before.aliases[liveAlias]?.version) !== JSON.stringify(after.aliases[liveAlias]?.version)) {
       problems.push(`invariant 1: the live alias ${liveAlias} moved from version ${before.aliases[liveAlias]?.version} to ${after.aliases[liveAlias]?.version}`);
     }
+  }
+  if (options.developmentEndpointsUntouched && JSON.stringify(before.development) !== JSON.stringify(after.development)) {
+    problems.push(`the development endpoints moved from ${JSON.stringify(before.development)} to ${JSON.stringify(after.development)}`);
+  }
+  // The record says which commit $LATEST holds: a record of other code would make the next deploy refuse, or accept, wrongly.
+  if (after.commitRecord && after.commitRecord.codeSha256 !== after.latestSha256) {
+    problems.push(`the commit record names code ${after.commitRecord.codeSha256} but $LATEST holds ${after.latestSha256}`);
   }
   if (after.certifications.filter((s) => s === "IN_PROGRESS").length > 1) problems.push("more than one certification in progress");
   return problems;

@@ -81,3 +81,35 @@ describe("storing under the configured KMS key", () => {
     }
   });
 });
+
+describe("storing when an answer is lost", () => {
+  async function withStore(test: (emu: Awaited<ReturnType<typeof startSsmEmulator>>, ssm: SSMClient) => Promise<void>) {
+    const emu = await startSsmEmulator();
+    const ssm = new SSMClient({ region: "us-east-1", endpoint: emu.url, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 2 });
+    try {
+      await test(emu, ssm);
+    } finally {
+      ssm.destroy();
+      await emu.close();
+    }
+  }
+  const parameters = parameterNames(testEnvironment(() => {}));
+  const values = { lwaClientId: "id", lwaClientSecret: "secret-value", refreshToken: "Atzr|token", vendorId: "M1V" };
+
+  it("recognises its own write when the SDK repeats a PutParameter whose answer was dropped", () =>
+    withStore(async (emu, ssm) => {
+      const plan = await planStore(ssm, parameters, values, { overwrite: false });
+      emu.faults.dropNext("PutParameter", { afterHandling: true });
+      await applyStore(ssm, parameters, plan, values, () => {});
+      expect(emu.calls.of("PutParameter").map((c) => c.errorType ?? "ok")).toEqual(["connection drop-after", "ParameterAlreadyExists", "ok", "ok", "ok"]);
+      for (const role of Object.keys(values) as Array<keyof typeof values>) expect(emu.store.get(parameters.names[role])).toMatchObject({ type: "SecureString", value: values[role] });
+    }));
+
+  it("still reports a parameter somebody else created meanwhile with another value (exit 4)", () =>
+    withStore(async (emu, ssm) => {
+      const plan = await planStore(ssm, parameters, values, { overwrite: false });
+      emu.store.put({ name: parameters.names.lwaClientId, value: "someone-else", type: "SecureString", overwrite: false });
+      await expect(applyStore(ssm, parameters, plan, values, () => {})).rejects.toMatchObject({ exitCode: 4 });
+      expect(emu.store.get(parameters.names.lwaClientId)?.value).toBe("someone-else");
+    }));
+});

@@ -380,7 +380,7 @@ describe("npm run setup:credentials: secrets", () => {
       const body = JSON.parse(request.body) as Record<string, unknown>;
       const { Value, ...rest } = body;
       expect(JSON.stringify(rest) + JSON.stringify(request.headers)).not.toMatch(/SENTINEL/);
-      if (Value !== undefined) expect(request.operation).toBe("PutParameter");
+      if (Value !== undefined) expect(request.headers["x-amz-target"]).toBe("AmazonSSM.PutParameter");
       expect(String(Value ?? "")).not.toContain(SENTINEL.accessPrefix);
     }
     expect(world.ssm.requests.some((q) => q.body.includes(SENTINEL.clientSecret))).toBe(true);

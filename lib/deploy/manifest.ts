@@ -82,6 +82,13 @@ export async function deployManifest(options: DeployManifestOptions, deps: Deplo
       return { outcome: "deferred", changed, certification: review };
     }
     if (status === 412 || status === 409) {
+      // The client repeats a PUT whose answer was lost, and Amazon answers the repeat with a conflict against our own update:
+      // once the stage has settled, holding exactly what we uploaded means the update was ours.
+      const { manifest: settled } = await readSettledDevelopmentManifest(deps, skillId, options.timeoutMs);
+      if (sameJson(desired, settled.manifest)) {
+        output.info(`skill.json applied to the development stage (${changed.join(", ")}).`);
+        return { outcome: "updated", changed };
+      }
       throw new ConcurrentChange(
         `The development manifest changed since it was read (${status === 412 ? "412 precondition failed: its ETag no longer matches" : "409: another update of it was in progress"}): ` +
           "somebody else updated it (a release command, another build, or the developer console), and it was not overwritten. Run the build again to upload on top of the new state.",
@@ -102,7 +109,8 @@ export async function deployManifest(options: DeployManifestOptions, deps: Deplo
   return { outcome: "updated", changed, ...(update.warnings.length > 0 && { warnings: update.warnings }) };
 }
 
-async function readManifestFile(file: string): Promise<unknown> {
+/** skill.json read and checked locally (a UsageError naming the file and the fix), before any call. */
+export async function readManifestFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

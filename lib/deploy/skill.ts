@@ -15,7 +15,10 @@ import type { Output } from "../output";
 import type { SmapiClient } from "../smapi/client";
 import type { CommitHistory, ResolveCommit } from "../lambda/commit";
 import { deployFunction, type DeployResult } from "./function";
-import { deployManifest, type DeployManifestResult } from "./manifest";
+import { join } from "node:path";
+import { UsageError } from "../errors";
+import { formatReport, hasErrors, loadSkillPackage } from "../skill-package";
+import { deployManifest, readManifestFile, type DeployManifestResult } from "./manifest";
 import { deployModel, type DeployModelResult } from "./model";
 import type { PackageBucket } from "./upload-plan";
 
@@ -63,6 +66,9 @@ export async function deploySkill(options: DeploySkillOptions, deps: DeploySkill
   const { output } = deps;
   output.info(`[1/4] Building the package from ${options.repo}`);
   const built = await deps.buildPackage({ repo: options.repo, config: options.config, output, env: options.env });
+
+  // A push whose skill package is broken changes nothing: not even $LATEST, which the later steps would leave out of step with it.
+  await checkSkillPackage(built.skillPackageDir);
 
   output.info(`[2/4] Deploying it to ${options.config.function.name}:$LATEST`);
   const fn = await deployFunction(
@@ -113,4 +119,13 @@ export async function deploySkill(options: DeploySkillOptions, deps: DeploySkill
     manifest,
     ...(options.dryRun && { dryRun: true as const }),
   };
+}
+
+/** The skill package's models and skill.json, checked locally as steps 3 and 4 will check them. */
+async function checkSkillPackage(dir: string): Promise<void> {
+  const validation = await loadSkillPackage(dir, { locales: [] });
+  if (hasErrors(validation.problems)) {
+    throw new UsageError(`The skill package ${dir} has errors, so nothing was deployed ($LATEST included):\n${formatReport(validation.problems)}`);
+  }
+  await readManifestFile(join(dir, "skill.json"));
 }

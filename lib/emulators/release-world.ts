@@ -10,6 +10,7 @@ import { fixtureManifest, smapiEnv, startSmapiEmulator, type SmapiEmulator, type
 import { startLambdaEmulator, type LambdaEmulator, type LambdaEmulatorOptions } from "./lambda";
 import { testEnvironment } from "./example-config";
 import { startCloudWatchEmulator, type CloudWatchEmulator } from "./cloudwatch";
+import { startSsmEmulator, type SsmEmulator, type SsmEmulatorOptions } from "./ssm";
 
 export const FUNCTION_NAME = "BostonInfoSkill";
 const ALEXA = "alexa-appkit.amazon.com";
@@ -26,6 +27,8 @@ export interface ReleaseWorldOptions {
   canaryAlarm?: NonNullable<NonNullable<EnvironmentInput["canary"]>["alarm"]>;
   /** How late invocations show in CloudWatch's metrics (the emulator's default: 90 s). */
   metricDelayMs?: number;
+  /** Parameter Store too (setup:credentials stores the CodeBuild credentials there). */
+  ssm?: boolean | SsmEmulatorOptions;
 }
 
 /**
@@ -39,6 +42,8 @@ export interface ReleaseWorld {
   smapiEmu: SmapiEmulator;
   /** CloudWatch's metrics over the Lambda emulator's invocations, on its clock (`lambda.now`). */
   cloudwatchEmu: CloudWatchEmulator;
+  /** Present when the world was started with `ssm: true`; `env` then points the SDK at it. */
+  ssmEmu?: SsmEmulator;
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
   smapi: SmapiClient;
@@ -136,6 +141,7 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
     maxAttempts: 3,
   });
+  const ssmEmu = options.ssm ? await startSsmEmulator({ region: lambdaEmu.region, ...(typeof options.ssm === "object" ? options.ssm : {}) }) : undefined;
   const credentials = smapiEmu.credentials;
   const smapi = createSmapiClient({
     credentials: { kind: "refresh-token", ...credentials },
@@ -151,11 +157,13 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     ASK_VENDOR_ID: smapiEmu.vendorId,
+    ...(ssmEmu ? { AWS_ENDPOINT_URL_SSM: ssmEmu.url } : {}),
   };
   return {
     lambdaEmu,
     smapiEmu,
     cloudwatchEmu,
+    ...(ssmEmu ? { ssmEmu } : {}),
     lambda,
     cloudwatch,
     smapi,
@@ -166,7 +174,7 @@ export async function startReleaseWorld(options: ReleaseWorldOptions = {}): Prom
     close: async () => {
       lambda.destroy();
       cloudwatch.destroy();
-      await Promise.all([lambdaEmu.close(), smapiEmu.close(), cloudwatchEmu.close()]);
+      await Promise.all([lambdaEmu.close(), smapiEmu.close(), cloudwatchEmu.close(), ssmEmu?.close()]);
     },
   };
 }

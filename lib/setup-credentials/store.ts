@@ -6,7 +6,7 @@
  */
 import { PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { awsCall } from "../aws/errors";
-import { PipelineError } from "../errors";
+import { ConcurrentChange, PipelineError } from "../errors";
 import { PARAMETER_ROLES, type CredentialValues, type ParameterNames, type ParameterRole } from "./parameters";
 import { IAM_HINT, readStored, type StoredValues } from "./read-parameters";
 
@@ -73,6 +73,12 @@ export async function applyStore(ssm: SSMClient, parameters: ParameterNames, pla
           ),
       );
     } catch (error) {
+      if (error instanceof ConcurrentChange && item.action === "create" && (await holdsOurValue(ssm, parameters, item.role, values))) {
+        // The SDK repeated a write whose answer was lost: the parameter "someone else" created is our own.
+        written.push(item.name);
+        progress(`Created ${item.name}`);
+        continue;
+      }
       if (error instanceof PipelineError && written.length > 0) {
         const Same = error.constructor as new (message: string) => PipelineError;
         throw new Same(`${error.message} Already written: ${written.join(", ")}; run the command again to finish (existing values are then recognised).`);
@@ -81,5 +87,19 @@ export async function applyStore(ssm: SSMClient, parameters: ParameterNames, pla
     }
     written.push(item.name);
     progress(`${item.action === "create" ? "Created" : "Overwrote"} ${item.name}`);
+  }
+}
+
+/**
+ * Whether the parameter already holds exactly what we meant to write (a
+ * SecureString with our value). Unknown (no kms:Decrypt, or the read fails)
+ * counts as no: the conflict is reported, never assumed away.
+ */
+async function holdsOurValue(ssm: SSMClient, parameters: ParameterNames, role: ParameterRole, values: CredentialValues): Promise<boolean> {
+  try {
+    const stored = (await readStored(ssm, parameters, { decrypt: true }))[role];
+    return stored?.type === "SecureString" && stored.value === values[role];
+  } catch {
+    return false;
   }
 }

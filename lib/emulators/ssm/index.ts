@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
-import { Faults, type FaultContext } from "../faults";
+import { echoOf, Faults, type FaultContext, type RawRequest } from "../faults";
 import { CallLog, readBody, startLoopbackServer } from "../lambda/http";
 import { type ParameterType, ParameterStore, SsmApiError, type StoredParameter } from "./store";
 
@@ -30,19 +30,15 @@ export interface SsmEmulatorOptions {
   /** Added to every call before it is handled (default 0). */
   latencyMs?: number;
   now?: () => number;
-}
-
-/** A request as the client sent it, for tests that look for leaked secrets. */
-export interface SsmRawRequest {
-  operation: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
+  /** Error answers echo the request's headers and body in their message (the secret-hygiene proof). */
+  hostile?: boolean;
 }
 
 export interface SsmEmulator {
   url: string;
   calls: CallLog;
-  requests: SsmRawRequest[];
+  /** Every request whole, in the emulators' one shape (the operation is in its `x-amz-target` header). */
+  requests: RawRequest[];
   faults: Faults<FaultContext>;
   /** Direct, out-of-band access (no call is logged): seed, inspect, deny. */
   store: ParameterStore;
@@ -109,7 +105,7 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
     now: options.now ?? Date.now,
   });
   const calls = new CallLog();
-  const requests: SsmRawRequest[] = [];
+  const requests: RawRequest[] = [];
   let sleep: (ms: number) => Promise<void> = () => Promise.resolve();
   const faults = new Faults<FaultContext>({
     errorTypeForStatus,
@@ -123,23 +119,41 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = target.startsWith("AmazonSSM.") ? target.slice("AmazonSSM.".length) : "unknown";
     const body = (await readBody(req)).toString("utf8");
-    requests.push({ operation, headers: { ...req.headers }, body });
+    const request: RawRequest = { method: req.method ?? "POST", url: req.url ?? "/", headers: { ...req.headers }, body };
+    requests.push(request);
     if (options.latencyMs) await sleep(options.latencyMs);
     let status = 200;
     let answer: unknown;
     let errorType: string | undefined;
+    const record = () =>
+      calls.record({ operation, method: "POST", path: "/", query: {}, mutating: MUTATING.has(operation), status, ...(errorType ? { errorType } : {}), at, durationMs: Date.now() - at });
     try {
       if (req.method !== "POST" || !OPERATIONS[operation]) throw new SsmApiError("UnknownOperationException", `Unknown operation ${target || "(no X-Amz-Target)"}`);
       const failure = await faults.apply({ operation, method: "POST", path: "/" });
-      if (failure) throw new SsmApiError(failure.errorType, failure.message, failure.status);
+      // A connection fault: never answered (the client's timeout ends it) or closed before the request is handled.
+      if (failure?.connection === "hang" || failure?.connection === "drop") {
+        status = 0;
+        errorType = `connection ${failure.connection}`;
+        record();
+        if (failure.connection === "drop") res.socket?.destroy();
+        return;
+      }
+      if (failure && !failure.connection) throw new SsmApiError(failure.errorType, failure.message, failure.status);
       answer = OPERATIONS[operation]!(parseJson(body), store);
+      if (failure?.connection === "drop-after") {
+        // Handled (the change is made), then the connection is closed instead of the answer.
+        errorType = "connection drop-after";
+        record();
+        res.socket?.destroy();
+        return;
+      }
     } catch (error) {
       const apiError = error instanceof SsmApiError ? error : new SsmApiError("InternalServerError", (error as Error).message, 500);
       status = apiError.status;
       errorType = apiError.errorType;
-      answer = { __type: apiError.errorType, message: apiError.message };
+      answer = { __type: apiError.errorType, message: apiError.message + (options.hostile ? echoOf(request) : "") };
     }
-    calls.record({ operation, method: "POST", path: "/", query: {}, mutating: MUTATING.has(operation), status, ...(errorType ? { errorType } : {}), at, durationMs: Date.now() - at });
+    record();
     res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() });
     res.end(JSON.stringify(answer));
   }
