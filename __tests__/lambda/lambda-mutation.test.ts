@@ -27,7 +27,7 @@ describe("$LATEST: settled or not", () => {
   it("says which of the two it waits for", () => {
     expect(updateStatus({ State: "Pending", StateReasonCode: "Creating", LastUpdateStatus: "Successful" })).toBe("function state Pending (Creating)");
     expect(updateStatus({ State: "Pending" })).toBe("function state Pending");
-    expect(updateStatus({ State: "Active", LastUpdateStatus: "Failed", LastUpdateStatusReasonCode: "KMSAccessDenied" })).toBe("Failed (KMSAccessDenied)");
+    expect(updateStatus({ State: "Active", LastUpdateStatus: "Failed", LastUpdateStatusReasonCode: "KMSKeyAccessDenied" })).toBe("Failed (KMSKeyAccessDenied)");
     expect(updateStatus({ State: "Active" })).toBe("unknown");
   });
 
