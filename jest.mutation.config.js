@@ -19,6 +19,9 @@ module.exports = {
     "**/__tests__/release/alias-mutation.test.ts",
     "**/__tests__/lib/smapi-errors.test.ts",
     "**/__tests__/lib/smapi-errors-mutation.test.ts",
+    "**/__tests__/lambda/publish-mutation.test.ts",
+    "**/__tests__/lambda/lambda-mutation.test.ts",
+    "**/__tests__/lib/certification-mutation.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,
