@@ -15,8 +15,8 @@ import type { Output } from "../output";
 import { confirmReviewLock, describeCertification, findCertificationInProgress, type CertificationInProgress } from "../smapi/certification";
 import type { SmapiClient } from "../smapi/client";
 import { explainSmapiError, statusCodeOf } from "../smapi/errors";
-import { readManifestStatusBefore, readSettledDevelopmentManifest, waitForManifestApplied } from "../smapi/manifest";
-import type { SmapiProblem } from "../smapi/skill-status";
+import { readSettledDevelopmentManifest, waitForManifestApplied } from "../smapi/manifest";
+import { readManifestUpdateStatus, type SmapiProblem } from "../smapi/skill-status";
 import { differingPaths, sameJson, withStageEndpoints } from "./manifest-merge";
 
 export interface DeployManifestOptions {
@@ -70,7 +70,8 @@ export async function deployManifest(options: DeployManifestOptions, deps: Deplo
     return { outcome: "planned", changed };
   }
   output.info(`Uploading ${file} to the development stage (changes ${changed.join(", ")}; endpoints kept; If-Match ${stage.etag}).`);
-  const before = await readManifestStatusBefore(deps.smapi, skillId);
+  // The status before our update, to tell ours from an earlier one (see OurManifestUpdate).
+  const before = await readManifestUpdateStatus(deps.smapi, skillId);
   try {
     await deps.smapi.callUpdateSkillManifestV1(skillId, "development", desired as unknown as v1.skill.Manifest.SkillManifestEnvelope, stage.etag);
   } catch (error) {

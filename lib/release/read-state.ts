@@ -13,7 +13,6 @@ import {
   stageTarget, type AliasView, type Certification, type CertificationStatus, type Colour, type ReleaseNames, type ReleaseState,
 } from "./model";
 
-export { readStageManifest, type StageManifest } from "../smapi/manifest";
 
 export interface ObservedState extends ReleaseState {
   latest: LatestCode;

@@ -10,7 +10,7 @@ import { OperationFailed } from "../errors";
 import type { Output } from "../output";
 import type { SmapiClient } from "./client";
 import { explainSmapiError, statusCodeOf } from "./errors";
-import { readManifestUpdateStatus, waitForManifestUpdate, type ManifestUpdateStatus, type OurManifestUpdate } from "./skill-status";
+import { waitForManifestUpdate, type ManifestUpdateStatus, type OurManifestUpdate } from "./skill-status";
 
 /** A stage's manifest as read, with the ETag that an update must send back (If-Match). */
 export interface StageManifest {
@@ -89,5 +89,3 @@ export async function waitForManifestApplied(
   return waited.value;
 }
 
-/** The manifest update status as it is now, before sending an update, to tell ours from an earlier one. */
-export const readManifestStatusBefore = readManifestUpdateStatus;

@@ -5,7 +5,8 @@ import {
   type Colour, type EndpointTarget, type ReleaseNames, type StageTarget,
 } from "../model";
 import { readAlexaPermission } from "../steps/permission";
-import { readAlias, readReleaseState, readStageManifest } from "../read-state";
+import { readAlias, readReleaseState } from "../read-state";
+import { readStageManifest } from "../../smapi/manifest";
 import { readVersion } from "../../lambda/publish";
 import { smapiCall } from "../../smapi/errors";
 import { inStep } from "./shared";
