@@ -166,6 +166,11 @@ describe("waitForManifestUpdate: our update, not an earlier one's status", () =>
     const fresh = setUp([manifestStatus("FAILED", { eTag: "e0", errors: [{ message: "new failure" }] })]);
     await waitForManifestUpdate({ ...fresh.options, timeoutMs: 60_000, ours });
     expect(fresh.callsTo("getSkillStatusV1")).toHaveLength(1);
+    // Only the status differs from the one read before: ours.
+    const succeededBefore: ManifestUpdateStatus = { status: "SUCCEEDED", errors: [], warnings: [], eTag: "e0" };
+    const flipped = setUp([manifestStatus("FAILED", { eTag: "e0", errors: [] })]);
+    await waitForManifestUpdate({ ...flipped.options, timeoutMs: 60_000, ours: { replacedETag: "e0", before: succeededBefore } });
+    expect(flipped.callsTo("getSkillStatusV1")).toHaveLength(1);
     // Without a status read before, a failure is ours at once too.
     const unread = setUp([same]);
     await waitForManifestUpdate({ ...unread.options, timeoutMs: 60_000, ours: { replacedETag: "e0" } });

@@ -5,8 +5,7 @@ import { testEnvironment } from "../../lib/emulators/example-config";
 import { PUBLICATION_TIMEOUT_MS, publishCertified, readCertification, submitForCertification, type CertifyDeps } from "../../lib/release/steps/certify";
 import { runSkillValidations, VALIDATION_TIMEOUT_MS } from "../../lib/release/steps/validate-skill";
 import { fakeClock } from "../helpers/fake-clock";
-import { failure } from "../helpers/release-run";
-import { fakeSmapi, serviceError, type Scripted } from "../helpers/smapi-fake";
+import { failure, fakeSmapi, serviceError, type Scripted } from "../helpers/smapi-fake";
 
 /**
  * lib/release/steps/certify.ts and validate-skill.ts, the SMAPI side of submit
@@ -36,8 +35,8 @@ const inReview = { items: [{ id: "cert-old", status: "FAILED" }, { id: "cert-lis
 
 describe("submitForCertification: the review's id comes from Amazon, never a guess", () => {
   it("takes the id from the Location header (either spelling), decoded, without listing reviews", async () => {
-    for (const key of ["Location", "location"]) {
-      const run = setUp({ callSubmitSkillForCertificationV1: [submitted([{ key, value: "/v1/skills/s/certifications/amzn1.ask.certification%2B1" }])], getCertificationsListV1: [inReview] });
+    for (const [key, value] of [["Location", "/v1/skills/s/certifications/amzn1.ask.certification%2B1"], ["location", "/v1/skills/s/certifications/amzn1.ask.certification%2B1/"]]) {
+      const run = setUp({ callSubmitSkillForCertificationV1: [submitted([{ key: key!, value: value! }])], getCertificationsListV1: [inReview] });
       expect(await submitForCertification(run.deps, SUBMIT)).toEqual({ outcome: "submitted", certificationId: "amzn1.ask.certification+1" });
       expect(run.callsTo("getCertificationsListV1")).toEqual([]);
       expect(run.callsTo("callSubmitSkillForCertificationV1")).toEqual([[run.skillId, { publicationMethod: "MANUAL_PUBLISHING", versionMessage: "Release on green" }]]);
@@ -79,12 +78,13 @@ describe("readCertification: a review as SMAPI reports it", () => {
       reviewTrackingInfo: { estimatedCompletionTimestamp: "2026-03-05T15:00:00Z", actualCompletionTimestamp: "2026-03-03T10:00:00Z" },
       result: { distributionInfo: { publishedCountries: ["US", "CA"] } },
     };
-    const run = setUp({ getCertificationReviewV1: [full, {}] });
+    const run = setUp({ getCertificationReviewV1: [full, {}, { id: "cert-3", status: "FAILED", result: {} }] });
     expect(await readCertification(run.deps, "cert-1")).toEqual({
       id: "cert-1", status: "SUCCEEDED", submittedAt: "2026-03-02T15:00:00Z", estimatedCompletionAt: "2026-03-05T15:00:00Z", completedAt: "2026-03-03T10:00:00Z", publishedCountries: ["US", "CA"],
     });
     expect(run.callsTo("getCertificationReviewV1")).toEqual([[run.skillId, "cert-1"]]);
     expect(await readCertification(run.deps, "cert-2")).toEqual({ id: "cert-2", status: "IN_PROGRESS" });
+    expect(await readCertification(run.deps, "cert-3")).toEqual({ id: "cert-3", status: "FAILED" });
   });
 });
 

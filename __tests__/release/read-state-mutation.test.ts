@@ -2,7 +2,7 @@ import { GetAliasCommand, GetFunctionConfigurationCommand, ResourceNotFoundExcep
 import { ExitCode, UsageError } from "../../lib/errors";
 import { recordingOutput } from "../../lib/output";
 import { testEnvironment } from "../../lib/emulators/example-config";
-import { fixtureManifest } from "../../lib/emulators/smapi";
+import { fixtureManifest } from "../../lib/emulators/smapi/seed";
 import { readAlias, readFunction, readLatestCertification, readReleaseState } from "../../lib/release/read-state";
 import { fakeClock } from "../helpers/fake-clock";
 import { fakeSmapi, serviceError, type Scripted } from "../helpers/smapi-fake";
@@ -137,6 +137,10 @@ describe("readReleaseState: the development manifest is read through an update b
     const error = await readReleaseState({ lambda: lambda(), smapi: fake.smapi, config }).catch((e: unknown) => e);
     expect(error).toMatchObject({ exitCode: ExitCode.Failed });
     expect(fake.callsTo("getSkillStatusV1")).toEqual([]);
+    // The wait needs both: a clock alone is a single read too.
+    const clockOnly = smapi(serviceError(303));
+    await expect(readReleaseState({ lambda: lambda(), smapi: clockOnly.smapi, config, clock: fakeClock() })).rejects.toMatchObject({ exitCode: ExitCode.Failed });
+    expect(clockOnly.callsTo("getSkillStatusV1")).toEqual([]);
 
     const unpublished = await readReleaseState({ lambda: lambda(), smapi: smapi(undefined, serviceError(404)).smapi, config });
     expect(unpublished.live).toBeUndefined();

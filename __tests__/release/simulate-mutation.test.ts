@@ -5,8 +5,7 @@ import { recordingOutput } from "../../lib/output";
 import { testEnvironment } from "../../lib/emulators/example-config";
 import { confirmAlexaReaches, SIMULATION_ATTEMPTS, SIMULATION_TIMEOUT_MS, type SimulateDeps } from "../../lib/release/steps/simulate";
 import { fakeClock } from "../helpers/fake-clock";
-import { failure } from "../helpers/release-run";
-import { fakeSmapi, serviceError, type Scripted } from "../helpers/smapi-fake";
+import { failure, fakeSmapi, serviceError, type Scripted } from "../helpers/smapi-fake";
 
 /**
  * lib/release/steps/simulate.ts, the last check of a flip: Alexa itself, through
@@ -31,7 +30,8 @@ function answered(endpoint: string | undefined, options: { body?: unknown; capti
     ...(options.id !== undefined ? { id: options.id } : { id: "sim-1" }),
     status: "SUCCESSFUL",
     result: {
-      alexaExecutionInfo: { alexaResponses: options.caption ? [{ type: "Speech", content: { caption: options.caption } }] : [] },
+      // A card (no content) before the speech: the caption is the first response that has one.
+      alexaExecutionInfo: { alexaResponses: options.caption ? [{ type: "Card" }, { type: "Speech", content: {} }, { type: "Speech", content: { caption: options.caption } }] : [] },
       skillExecutionInfo: { invocations: [invocation] },
     },
   } as Simulation;
