@@ -67,6 +67,9 @@ describe("readManifestUpdateStatus and readModelBuildStatuses: every one of Amaz
       { locale: "en-US", status: "SUCCEEDED", errors: [], warnings: [{ message: "sample overlaps" }], version: "4" },
     ]);
     expect(run.callsTo("getSkillStatusV1")).toEqual([[SKILL, "interactionModel"]]);
+    // A status without any model (a skill whose models were never uploaded): every locale is unreported, still building.
+    const none = setUp([{}]);
+    expect((await readModelBuildStatuses(none.smapi, SKILL, ["en-US"])).map((b) => b.status)).toEqual([undefined]);
   });
 
   it("a status that cannot be read is explained and thrown, not taken for a finished update", async () => {
@@ -126,6 +129,10 @@ describe("sameETag: ETags compared as opaque values", () => {
     expect(sameETag(" abc ", "abc")).toBe(true);
     expect(sameETag("abc", "abd")).toBe(false);
     expect(sameETag('"abc', "abc")).toBe(false);
+    // Only quotes around the whole value and a weak marker in front are ignored, not the same characters elsewhere.
+    expect(sameETag('"aW/b"', "ab")).toBe(false);
+    expect(sameETag('x"abc"', "xabc")).toBe(false);
+    expect(sameETag('"abc"x', "abcx")).toBe(false);
     expect(sameETag("abc", undefined)).toBe(false);
     expect(sameETag(undefined, "abc")).toBe(false);
     expect(sameETag(undefined, undefined)).toBe(false);
@@ -192,5 +199,9 @@ describe("waitForManifestUpdate: our update, not an earlier one's status", () =>
     const run = setUp([manifestStatus("IN_PROGRESS", { eTag: "e1" })]);
     const result = await waitForManifestUpdate({ ...run.options, timeoutMs: 20_000 });
     expect(result).toEqual({ finished: false, elapsedMs: 20_000, value: { status: "IN_PROGRESS", errors: [], warnings: [], eTag: "e1" } });
+    // Also while a status still looks like an earlier update's: the caller gets that status to report.
+    const lagging = setUp([manifestStatus("SUCCEEDED", { eTag: "e1" })]);
+    const stale = await waitForManifestUpdate({ ...lagging.options, timeoutMs: 20_000, ours: { replacedETag: "e1", lagReads: 1000 } });
+    expect(stale).toEqual({ finished: false, elapsedMs: 20_000, value: { status: "SUCCEEDED", errors: [], warnings: [], eTag: "e1" } });
   });
 });

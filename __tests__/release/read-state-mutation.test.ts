@@ -117,7 +117,7 @@ describe("readReleaseState: the development manifest is read through an update b
         },
       ],
       getSkillStatusV1: [{ manifest: { lastUpdateRequest: { status: "SUCCEEDED" }, eTag: "etag-development" } }],
-      getCertificationsListV1: [{ items: [] }],
+      getCertificationsListV1: [{ items: [{ id: "cert-1", status: "IN_PROGRESS", skillSubmissionTimestamp: "2026-03-02T15:00:00Z" }] }],
     });
   }
 
@@ -129,6 +129,8 @@ describe("readReleaseState: the development manifest is read through an update b
     expect(state.manifests.development.etag).toBe("etag-development");
     expect(state.manifests.live?.etag).toBe("etag-live");
     expect(state.aliases.green).toMatchObject({ version: "2" });
+    // The review in progress reaches the model, which refuses to move the alias it uses (invariant 2).
+    expect(state.certification).toEqual({ id: "cert-1", status: "IN_PROGRESS", submittedAt: "2026-03-02T15:00:00Z" });
     expect(fake.callsTo("getSkillStatusV1")).toHaveLength(1);
   });
 

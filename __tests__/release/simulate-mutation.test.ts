@@ -71,6 +71,12 @@ describe("confirmAlexaReaches: a simulation without an answer is tried again, a 
     expect(await confirmAlexaReaches(run.deps, { uri: BLUE })).toMatchObject({ outcome: "confirmed", endpoint: BLUE });
     expect(run.callsTo("simulateSkillV2")).toHaveLength(3);
 
+    // A FAILED simulation that gives no reason (no result, or no error in it) is no answer too.
+    const unexplained = [{ id: "sim-1", status: "FAILED" }, { id: "sim-1", status: "FAILED", result: {} }] as Simulation[];
+    const silent = setUp({ simulateSkillV2: [started], getSkillSimulationV2: [...unexplained, answered(BLUE)] });
+    expect(await confirmAlexaReaches(silent.deps, { uri: BLUE })).toMatchObject({ outcome: "confirmed" });
+    expect(silent.callsTo("simulateSkillV2")).toHaveLength(3);
+
     const once = setUp({ simulateSkillV2: [started], getSkillSimulationV2: [failedSimulation] });
     const failed = await failure(confirmAlexaReaches(once.deps, { uri: BLUE, attempts: 1 }));
     expect(failed.exitCode).toBe(ExitCode.Failed);
@@ -98,13 +104,23 @@ describe("confirmAlexaReaches: a simulation without an answer is tried again, a 
 describe("confirmAlexaReaches: only an invocation of the endpoint asked, answered well, passes", () => {
   it("a SUCCESSFUL simulation that invoked nothing (or names no endpoint) fails at once, not confirmed", async () => {
     const noInvocation = { ...answered(BLUE), result: { alexaExecutionInfo: { alexaResponses: [{ type: "Speech", content: { caption: "I don't know that" } }] }, skillExecutionInfo: { invocations: [] } } } as Simulation;
-    for (const answer of [noInvocation, answered(undefined), { id: "sim-1", status: "SUCCESSFUL" } as Simulation]) {
+    const bare = [{}, { alexaExecutionInfo: {}, skillExecutionInfo: {} }].map((result) => ({ id: "sim-1", status: "SUCCESSFUL", result }) as Simulation);
+    for (const answer of [noInvocation, answered(undefined), { id: "sim-1", status: "SUCCESSFUL" } as Simulation, ...bare]) {
       const run = setUp({ simulateSkillV2: [started], getSkillSimulationV2: [answer] });
       const failed = await failure(confirmAlexaReaches(run.deps, { uri: BLUE }));
       expect(failed.exitCode).toBe(ExitCode.Failed);
       expect(failed.message).toMatch(/^Alexa did not invoke the skill/);
       expect(run.callsTo("simulateSkillV2")).toHaveLength(1);
     }
+  });
+
+  it("an invocation without the skill's response is not a well-formed answer", async () => {
+    const noResponse = answered(BLUE);
+    delete (noResponse.result!.skillExecutionInfo!.invocations![0] as { invocationResponse?: unknown }).invocationResponse;
+    const run = setUp({ simulateSkillV2: [started], getSkillSimulationV2: [noResponse] });
+    const failed = await failure(confirmAlexaReaches(run.deps, { uri: BLUE }));
+    expect(failed.exitCode).toBe(ExitCode.Failed);
+    expect(failed.message).toMatch(/not a well-formed Alexa response/);
   });
 
   it("reports the simulation, the endpoint and the caption it confirmed", async () => {
