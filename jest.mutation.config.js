@@ -22,6 +22,12 @@ module.exports = {
     "**/__tests__/lambda/publish-mutation.test.ts",
     "**/__tests__/lambda/lambda-mutation.test.ts",
     "**/__tests__/lib/certification-mutation.test.ts",
+    "**/__tests__/release/read-state.test.ts",
+    "**/__tests__/deploy/deploy-model-status.test.ts",
+    "**/__tests__/release/simulate-mutation.test.ts",
+    "**/__tests__/release/certify-mutation.test.ts",
+    "**/__tests__/lib/skill-status-mutation.test.ts",
+    "**/__tests__/release/read-state-mutation.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,

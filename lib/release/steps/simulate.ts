@@ -1,5 +1,5 @@
 import type { v2 } from "ask-smapi-model";
-import { OperationFailed, PipelineError } from "../../errors";
+import { OperationFailed } from "../../errors";
 import { sameLambdaTarget } from "../../lambda/arn";
 import { withRetry } from "../../retry";
 import { explainSmapiError, smapiCall, statusCodeOf } from "../../smapi/errors";
@@ -52,9 +52,12 @@ export const SIMULATION_ATTEMPTS = 3;
  */
 class NoAnswer extends OperationFailed {}
 
-/** SMAPI's own faults: throttling, 5xx, and no answer at all (a network failure). */
+/**
+ * SMAPI's own faults: throttling, 5xx, and no answer at all (a network
+ * failure). Only raw SDK calls are classified here (noAnswerOnFault wraps
+ * nothing else), so what has no HTTP status is a transport failure.
+ */
 function isTransient(error: unknown): boolean {
-  if (error instanceof PipelineError) return false;
   const status = statusCodeOf(error);
   return status === undefined || status === 429 || status >= 500;
 }
