@@ -22,6 +22,8 @@ module.exports = {
     "**/__tests__/lambda/publish-mutation.test.ts",
     "**/__tests__/lambda/lambda-mutation.test.ts",
     "**/__tests__/lib/certification-mutation.test.ts",
+    "**/__tests__/release/manifest-mutation.test.ts",
+    "**/__tests__/lib/smapi-wait-mutation.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,

@@ -1,6 +1,7 @@
 import { ConcurrentChange, ExitCode, OperationFailed } from "../../lib/errors";
 import { aliasArn } from "../../lib/release/model";
 import { readDevelopmentManifest, setDevelopmentEndpoint, type SetEndpointInput } from "../../lib/release/steps/manifest";
+import { readSettledDevelopmentManifest, readStageManifest } from "../../lib/smapi/manifest";
 import { DEFAULT_FUNCTION_ARN, fixtureManifest, smapiClient, type JsonObject } from "../../lib/emulators/smapi";
 import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
 import { fakeClock } from "../helpers/fake-clock";
@@ -323,5 +324,76 @@ describe("setDevelopmentEndpoint settles a conflict by reading, never by overwri
       const theirs = await failure(setDevelopmentEndpoint(deps, { state, uri: aliasArn(world.names, "blue") }));
       expect(theirs).toBeInstanceOf(ConcurrentChange);
       expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
+    }));
+});
+
+describe("lib/smapi/manifest.ts: a manifest read is the stage's current one, or a failure", () => {
+  it("a stage that does not exist (live before the first publication, certified after one) reads as none; a missing development stage or another failure is an error", () =>
+    inWorld({}, async (world) => {
+      const skillId = world.config.skill.id;
+      for (const stage of ["live", "certified"] as const) {
+        world.smapiEmu.faults.failNext("getSkillManifestV1", { status: 404, message: "No such stage." });
+        expect(await readStageManifest(world.smapi, skillId, stage)).toBeUndefined();
+      }
+      world.smapiEmu.faults.failNext("getSkillManifestV1", { status: 404, message: "No such stage." });
+      await expect(readStageManifest(world.smapi, skillId, "development")).rejects.toMatchObject({ statusCode: 404 });
+      world.smapiEmu.faults.failNext("getSkillManifestV1", { status: 403, message: "Access denied." });
+      await expect(readStageManifest(world.smapi, skillId, "live")).rejects.toMatchObject({ statusCode: 403 });
+      expect(await readStageManifest(world.smapi, skillId, "development")).toEqual({ manifest: { manifest: world.smapiEmu.manifest("development") }, etag: world.smapiEmu.manifestETag("development") });
+    }));
+
+  it("readDevelopmentManifest explains a failed read with its exit code (403: the account's access, 2)", () =>
+    inWorld({}, async (world, deps) => {
+      world.smapiEmu.faults.failNext("getSkillManifestV1", { status: 403, message: "Access denied." });
+      const error = await failure(readDevelopmentManifest(deps));
+      expect(error.exitCode).toBe(ExitCode.Usage);
+      expect(error.message).toContain("reading the development manifest");
+    }));
+
+  it("a read during an update is sent to the status (303): it waits for the update and reads again, and says which update it waited for", () =>
+    inWorld({}, async (world, deps, clock) => {
+      const skillId = world.config.skill.id;
+      expect(await readSettledDevelopmentManifest(deps, skillId)).toEqual({ manifest: await readStageManifest(world.smapi, skillId, "development") });
+
+      await otherUpdate(world, aliasArn(world.names, "green"), undefined, false);
+      const settled = await readSettledDevelopmentManifest(deps, skillId);
+      expect(settled).toEqual({ manifest: { manifest: { manifest: world.smapiEmu.manifest("development") }, etag: world.smapiEmu.manifestETag("development") }, update: expect.objectContaining({ status: "SUCCEEDED" }) });
+      expect(world.smapiEmu.endpoints("development")).toEqual([aliasArn(world.names, "green")]);
+      expect(clock.sleeps).toEqual([500]);
+    }));
+
+  it("a second update right after the first is somebody else's: after two 303s it stops with a failure instead of reading for ever", () =>
+    inWorld({}, async (world, deps) => {
+      await otherUpdate(world, aliasArn(world.names, "green"), undefined, false);
+      beforeCall(world, "getSkillManifestV1", 2, async () => {
+        await world.smapiEmu.settle();
+        await otherUpdate(world, aliasArn(world.names, "blue"), undefined, false);
+      });
+      const error = await failure(readSettledDevelopmentManifest(deps, world.config.skill.id));
+      expect(error).toBeInstanceOf(OperationFailed);
+      expect(error.message).toMatch(/kept applying updates/);
+      expect(world.smapiEmu.callsTo("getSkillManifestV1").map((c) => c.status)).toEqual([303, 303]);
+    }));
+
+  it("explains any other failure of the read (a 403 is exit 2), without waiting", () =>
+    inWorld({}, async (world, deps, clock) => {
+      world.smapiEmu.faults.failNext("getSkillManifestV1", { status: 403, message: "Access denied." });
+      const error = await failure(readSettledDevelopmentManifest(deps, world.config.skill.id));
+      expect(error.exitCode).toBe(ExitCode.Usage);
+      expect(error.message).toContain("reading the development manifest");
+      expect(clock.sleeps).toEqual([]);
+    }));
+
+  it("waits for our own update, not the earlier failure a lagging status still reports", () =>
+    inWorld({ smapi: { consistency: { manifestStatusLagReads: 3 } } }, async (world, deps) => {
+      const green = aliasArn(world.names, "green");
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
+      expect((await failure(setDevelopmentEndpoint(deps, { state: await readState(deps), uri: green }))).exitCode).toBe(ExitCode.Failed);
+      world.lambdaEmu.state.addPermission(FUNCTION_NAME, "green", {
+        StatementId: "AlexaSkillsKit-green", Action: "lambda:InvokeFunction", Principal: "alexa-appkit.amazon.com", EventSourceToken: world.config.skill.id,
+      });
+      const result = await setDevelopmentEndpoint(deps, { state: await readState(deps), uri: green });
+      expect(result.outcome).toBe("updated");
+      expect(world.smapiEmu.endpoints("development")).toEqual([green]);
     }));
 });
