@@ -226,6 +226,22 @@ describe("setDevelopmentEndpoint reads through a stale manifest a bounded number
       expect(clock.sleeps).toEqual([500, 500, 1000, 2000, 4000]);
     }));
 
+  it("a stale read is read again even when somebody else's later update failed: our applied update is not taken for their change", () =>
+    inWorld({ smapi: { consistency: { staleManifestReads: 2 } } }, async (world, deps) => {
+      const blue = aliasArn(world.names, "blue");
+      const green = aliasArn(world.names, "green");
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
+      const state = await readState(deps);
+      // Once ours is applied, somebody else's update of the new manifest starts and fails.
+      beforeCall(world, "getSkillManifestV1", 1, async () => {
+        await world.smapiEmu.settle();
+        await otherUpdate(world, green, world.smapiEmu.manifestETag("development"), true);
+      });
+      const result = await setDevelopmentEndpoint(deps, { state, uri: blue });
+      expect(result.outcome).toBe("updated");
+      expect(world.smapiEmu.endpoints("development")).toEqual([blue]);
+    }));
+
   it("after five stale reads in a row it stops with a failure (exit 1) that says the update was accepted, never calling it somebody else's change", () =>
     inWorld({ smapi: { consistency: { staleManifestReads: 5 } } }, async (world, deps, clock) => {
       const blue = aliasArn(world.names, "blue");
@@ -280,6 +296,29 @@ describe("setDevelopmentEndpoint settles a conflict by reading, never by overwri
       expect(busy).toBeInstanceOf(ConcurrentChange);
       expect(busy.message).toMatch(/409/);
       expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
+    }));
+
+  it("a manifest somebody else left without any endpoint is their change (4), not ours landed", () =>
+    inWorld({}, async (world, deps) => {
+      const state = await readState(deps);
+      beforeCall(world, "updateSkillManifestV1", 1, async () => {
+        await otherOperator(world).updateSkillManifestV1(world.config.skill.id, "development", manifestWith(undefined) as never, state.manifests.development.etag);
+        await world.smapiEmu.settle();
+      });
+      const error = await failure(setDevelopmentEndpoint(deps, { state, uri: aliasArn(world.names, "blue") }));
+      expect(error).toBeInstanceOf(ConcurrentChange);
+      expect(world.smapiEmu.endpoints("development")).toEqual([]);
+    }));
+
+  it("after a 409 whose update succeeded, a stale read is still read again, not taken for the outcome", () =>
+    inWorld({ smapi: { consistency: { staleManifestReads: 1 } } }, async (world, deps, clock) => {
+      const blue = aliasArn(world.names, "blue");
+      const state = await readState(deps);
+      beforeCall(world, "updateSkillManifestV1", 1, () => otherUpdate(world, blue, state.manifests.development.etag, false));
+      const result = await setDevelopmentEndpoint(deps, { state, uri: blue });
+      expect(result.outcome).toBe("updated");
+      expect(result.development.etag).toBe(world.smapiEmu.manifestETag("development"));
+      expect(clock.sleeps).toEqual([500, 500]);
     }));
 
   it("a 409 while somebody else's update is applied, which Amazon then refuses, is a concurrent change (4), not a stale read", () =>
