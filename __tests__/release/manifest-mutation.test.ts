@@ -1,3 +1,4 @@
+import { DryRunPlan } from "../../lib/dry-run";
 import { ConcurrentChange, ExitCode, OperationFailed } from "../../lib/errors";
 import { aliasArn } from "../../lib/release/model";
 import { readDevelopmentManifest, setDevelopmentEndpoint, type SetEndpointInput } from "../../lib/release/steps/manifest";
@@ -126,6 +127,21 @@ describe("setDevelopmentEndpoint never writes blind", () => {
     }));
 });
 
+describe("setDevelopmentEndpoint under --dry-run", () => {
+  it("lists the update and returns the manifest as read, with no warnings, sending nothing", () =>
+    inWorld({}, async (world) => {
+      const plan = new DryRunPlan();
+      const deps = releaseDeps(world, { clock: fakeClock(), dryRun: plan });
+      const state = await readState(deps);
+      world.smapiEmu.calls.length = 0;
+      const blue = aliasArn(world.names, "blue");
+      const result = await setDevelopmentEndpoint(deps, { state, uri: blue });
+      expect(result).toEqual({ outcome: "planned", uri: blue, previous: [{ path: "apis.custom.endpoint.uri", uri: world.names.functionArn }], previousUri: world.names.functionArn, development: state.manifests.development, warnings: [] });
+      expect(plan.calls).toHaveLength(1);
+      expect(world.smapiEmu.calls).toEqual([]);
+    }));
+});
+
 describe("setDevelopmentEndpoint: an update SMAPI accepted is waited for, and its outcome is Amazon's", () => {
   it("waits for the update to be applied and returns the manifest as it now stands, with Amazon's warnings", () =>
     inWorld({}, async (world, deps, clock) => {
@@ -156,6 +172,15 @@ describe("setDevelopmentEndpoint: an update SMAPI accepted is waited for, and it
       expect(other.message).toContain("The privacy policy URL is not reachable.");
       expect(other.message).not.toContain("cdktf deploy");
 
+      // A trigger error among others is still the missing permission.
+      await world.smapiEmu.settle();
+      beforeCall(world, "getSkillStatusV1", 3, () => {
+        const errors = [{ message: "The privacy policy URL is not reachable." }, { message: `The trigger setting for the Lambda ${world.names.functionArn} is invalid.` }];
+        world.smapiEmu.faults.failNext("getSkillStatusV1", { status: 200, body: { manifest: { lastUpdateRequest: { status: "FAILED", errors } } } });
+      });
+      const among = await failure(setDevelopmentEndpoint(deps, { state: await readState(deps), uri: world.names.functionArn }));
+      expect(among.message).toContain("lacks the Alexa Skills Kit invoke permission");
+
       await world.smapiEmu.settle();
       world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
       const green = aliasArn(world.names, "green");
@@ -182,6 +207,7 @@ describe("setDevelopmentEndpoint: an update SMAPI accepted is waited for, and it
       expect(invalid.exitCode).toBe(ExitCode.Failed);
       expect(invalid.message).toContain("The privacy policy URL is not valid.");
       expect(invalid.message).not.toContain("invoke permission");
+      expect(invalid.message).toContain("updating the development manifest");
 
       world.smapiEmu.faults.failNext("updateSkillManifestV1", { status: 403, message: "The skill is in certification review and is locked." });
       expect((await failure(setDevelopmentEndpoint(deps, { state: await readState(deps), uri: green }))).exitCode).toBe(ExitCode.Refused);

@@ -220,6 +220,5 @@ function violationMessages(error: unknown): string[] {
 /** Reads the development manifest with its ETag, explained on failure; for callers that start without an ObservedState. */
 export async function readDevelopmentManifest(deps: Pick<ReleaseDeps, "smapi" | "config">): Promise<StageManifest> {
   const skillId = deps.config.skill.id;
-  const read = await smapiCall({ action: "reading the development manifest", skillId }, () => readStageManifest(deps.smapi, skillId, "development"));
-  return read ?? { manifest: undefined, etag: undefined };
+  return smapiCall({ action: "reading the development manifest", skillId }, () => readStageManifest(deps.smapi, skillId, "development"));
 }
