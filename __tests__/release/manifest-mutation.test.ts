@@ -305,6 +305,26 @@ describe("setDevelopmentEndpoint settles a conflict by reading, never by overwri
       expect(clock.sleeps).toEqual([500]);
     }));
 
+  it("a 409 while our own earlier attempt is applied is success even while the status still reports the update before it", () =>
+    inWorld({ smapi: { consistency: { manifestStatusLagReads: 3 } } }, async (world, deps) => {
+      const blue = aliasArn(world.names, "blue");
+      const state = await readState(deps);
+      beforeCall(world, "updateSkillManifestV1", 1, () => otherUpdate(world, blue, state.manifests.development.etag, false));
+      const result = await setDevelopmentEndpoint(deps, { state, uri: blue });
+      expect(result.outcome).toBe("updated");
+      expect(world.smapiEmu.endpoints("development")).toEqual([blue]);
+    }));
+
+  it("a 409 while an update never finishes ends at the caller's time limit", () =>
+    inWorld({ smapi: { timings: { manifestUpdateMs: 3_600_000 } } }, async (world, deps, clock) => {
+      const state = await readState(deps);
+      beforeCall(world, "updateSkillManifestV1", 1, () => otherUpdate(world, aliasArn(world.names, "green"), state.manifests.development.etag, false));
+      const at = clock.now();
+      const error = await failure(setDevelopmentEndpoint(deps, { state, uri: aliasArn(world.names, "blue"), timeoutMs: 20_000 }));
+      expect(error).toBeInstanceOf(OperationFailed);
+      expect(clock.now() - at).toBe(20_000);
+    }));
+
   it("a 412 or a 409 from somebody else's update is a concurrent change (4), and theirs is kept", () =>
     inWorld({}, async (world, deps) => {
       const blue = aliasArn(world.names, "blue");
