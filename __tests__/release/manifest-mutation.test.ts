@@ -381,12 +381,18 @@ describe("setDevelopmentEndpoint settles a conflict by reading, never by overwri
       expect(clock.sleeps).toEqual([500]);
     }));
 
-  it("a 409 while our own earlier attempt is applied, which Amazon then refuses for a missing Alexa permission, says so (invariant 4)", () =>
+  it("a 409 while our own earlier attempt is applied, which Amazon then refuses for a missing Alexa permission (among other errors), says so (invariant 4)", () =>
     inWorld({}, async (world, deps) => {
       const green = aliasArn(world.names, "green");
       world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
       const state = await readState(deps);
       beforeCall(world, "updateSkillManifestV1", 1, () => otherUpdate(world, green, state.manifests.development.etag, false));
+      // The status read after the 409 (the first is before our update) reports that update failed, with another error first.
+      beforeCall(world, "getSkillStatusV1", 2, async () => {
+        await world.smapiEmu.settle();
+        const errors = [{ message: "The privacy policy URL is not reachable." }, { message: `The trigger setting for the Lambda ${green} is invalid.` }];
+        world.smapiEmu.faults.failNext("getSkillStatusV1", { status: 200, body: { manifest: { lastUpdateRequest: { status: "FAILED", errors } } } });
+      });
       const error = await failure(setDevelopmentEndpoint(deps, { state, uri: green }));
       expect(error.exitCode).toBe(ExitCode.Failed);
       expect(error.message).toContain("lacks the Alexa Skills Kit invoke permission");
