@@ -344,6 +344,36 @@ describe("setDevelopmentEndpoint settles a conflict by reading, never by overwri
       expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
     }));
 
+  it("somebody else's manifest with the default endpoint at the target but a regional override elsewhere is their change (4), not ours landed", () =>
+    inWorld({}, async (world, deps) => {
+      const blue = aliasArn(world.names, "blue");
+      const green = aliasArn(world.names, "green");
+      const state = await readState(deps);
+      beforeCall(world, "updateSkillManifestV1", 1, async () => {
+        await otherOperator(world).updateSkillManifestV1(world.config.skill.id, "development", manifestWith(blue, { EU: green }) as never, state.manifests.development.etag);
+        await world.smapiEmu.settle();
+      });
+      const error = await failure(setDevelopmentEndpoint(deps, { state, uri: blue }));
+      expect(error).toBeInstanceOf(ConcurrentChange);
+      expect(world.smapiEmu.endpoints("development")).toEqual([blue, green]);
+    }));
+
+  it("after a 412 the manifest changed: a stale read is read again even when a later update of somebody else failed", () =>
+    inWorld({ smapi: { consistency: { staleManifestReads: 1 } } }, async (world, deps) => {
+      const blue = aliasArn(world.names, "blue");
+      const green = aliasArn(world.names, "green");
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
+      const state = await readState(deps);
+      // Our earlier attempt lands; then somebody else's update of the new manifest fails.
+      beforeCall(world, "updateSkillManifestV1", 1, async () => {
+        await otherUpdate(world, blue, state.manifests.development.etag, true);
+        await otherUpdate(world, green, world.smapiEmu.manifestETag("development"), true);
+      });
+      const result = await setDevelopmentEndpoint(deps, { state, uri: blue });
+      expect(result.outcome).toBe("updated");
+      expect(updates(world)).toEqual([202, 202, 412]);
+    }));
+
   it("a manifest somebody else left without any endpoint is their change (4), not ours landed", () =>
     inWorld({}, async (world, deps) => {
       const state = await readState(deps);
@@ -399,8 +429,8 @@ describe("setDevelopmentEndpoint settles a conflict by reading, never by overwri
       expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
     }));
 
-  it("the same when Amazon had already refused that update before the manifest was read again", () =>
-    inWorld({}, async (world, deps) => {
+  it("the same when Amazon had already refused that update before the manifest was read again, and the status still lags", () =>
+    inWorld({ smapi: { consistency: { manifestStatusLagReads: 5 } } }, async (world, deps) => {
       const green = aliasArn(world.names, "green");
       world.lambdaEmu.state.removePermission(FUNCTION_NAME, "green", "AlexaSkillsKit-green");
       let state = await readState(deps);

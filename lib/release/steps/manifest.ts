@@ -66,7 +66,8 @@ export async function setDevelopmentEndpoint(deps: EndpointDeps, input: SetEndpo
   const read = input.state.manifests.development;
   if (read.manifest === undefined) throw new OperationFailed("The development manifest was not read, so its endpoint cannot be changed.");
   const previous = manifestEndpoints(read.manifest);
-  const base = { uri, previous, previousUri: previous.find((e) => e.path === "apis.custom.endpoint.uri")?.uri ?? previous[0]?.uri };
+  // manifestEndpoints lists the default endpoint first, then the regional overrides.
+  const base = { uri, previous, previousUri: previous[0]?.uri };
   if (previous.length > 0 && previous.every((e) => e.uri === uri)) {
     return { ...base, outcome: "unchanged", development: read, warnings: [] };
   }
