@@ -28,6 +28,8 @@ module.exports = {
     "**/__tests__/release/certify-mutation.test.ts",
     "**/__tests__/lib/skill-status-mutation.test.ts",
     "**/__tests__/release/read-state-mutation.test.ts",
+    "**/__tests__/release/manifest-mutation.test.ts",
+    "**/__tests__/lib/smapi-wait-mutation.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,

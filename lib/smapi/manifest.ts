@@ -27,6 +27,9 @@ export interface ManifestWaitDeps {
 // Amazon applies a manifest in seconds; minutes means something is stuck on their side.
 export const MANIFEST_UPDATE_TIMEOUT_MS = 5 * 60_000;
 
+/** The development stage always exists (a 404 is an error); live exists once published, certified only until publication. */
+export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development"): Promise<StageManifest>;
+export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "certified" | "live"): Promise<StageManifest | undefined>;
 export async function readStageManifest(smapi: SmapiClient, skillId: string, stage: "development" | "certified" | "live"): Promise<StageManifest | undefined> {
   try {
     const response = await smapi.callGetSkillManifestV1(skillId, stage);
@@ -50,7 +53,7 @@ export async function readSettledDevelopmentManifest(
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const manifest = await readStageManifest(deps.smapi, skillId, "development");
-      if (manifest) return { manifest, ...(update ? { update } : {}) };
+      return { manifest, ...(update ? { update } : {}) };
     } catch (error) {
       if (statusCodeOf(error) !== 303) throw explainSmapiError(error, { action: "reading the development manifest", skillId });
     }

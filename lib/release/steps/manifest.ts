@@ -66,7 +66,8 @@ export async function setDevelopmentEndpoint(deps: EndpointDeps, input: SetEndpo
   const read = input.state.manifests.development;
   if (read.manifest === undefined) throw new OperationFailed("The development manifest was not read, so its endpoint cannot be changed.");
   const previous = manifestEndpoints(read.manifest);
-  const base = { uri, previous, previousUri: previous.find((e) => e.path === "apis.custom.endpoint.uri")?.uri ?? previous[0]?.uri };
+  // manifestEndpoints lists the default endpoint first, then the regional overrides.
+  const base = { uri, previous, previousUri: previous[0]?.uri };
   if (previous.length > 0 && previous.every((e) => e.uri === uri)) {
     return { ...base, outcome: "unchanged", development: read, warnings: [] };
   }
@@ -134,7 +135,8 @@ async function afterAccepted<T>(uri: string, read: () => Promise<T>): Promise<T>
 
 /** After a 412 or 409: our own earlier attempt may have landed, or somebody else's update did. */
 async function settle(deps: EndpointDeps, skillId: string, uri: string, status: number, ours: OurManifestUpdate, timeoutMs?: number): Promise<Applied> {
-  const now = await readApplied(deps, skillId, ours, timeoutMs);
+  // A 412 says the manifest changed since it was read; a 409 only that an update of it was under way, which may fail and leave it as read.
+  const now = await readApplied(deps, skillId, ours, timeoutMs, status === 409);
   if (allAt(now.manifest, uri)) {
     deps.output.progress(`The development manifest already points at ${uri} (an earlier attempt of this update landed).`);
     return { development: now.manifest, warnings: now.update?.warnings ?? [] };
@@ -156,12 +158,26 @@ const STALE_MANIFEST_READS = 5;
  * ETag our update replaced is stale (a 412 or a SUCCEEDED status says the
  * manifest changed), so it is read again, a few times, before anything is
  * concluded from it: a stale read is never reported as somebody else's change.
+ * With `mayBeUnchanged` (after a 409) nothing says the manifest changed: if
+ * the update that was under way failed, the manifest is as read, its ETag
+ * too, and that read is the answer, not a stale one.
  */
-async function readApplied(deps: EndpointDeps, skillId: string, ours: OurManifestUpdate, timeoutMs?: number): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
+async function readApplied(
+  deps: EndpointDeps,
+  skillId: string,
+  ours: OurManifestUpdate,
+  timeoutMs?: number,
+  mayBeUnchanged = false,
+): Promise<{ manifest: StageManifest; update?: ManifestUpdateStatus }> {
   let delay = 500;
   for (let read = 1; ; read++) {
     const now = await readSettledDevelopmentManifest(deps, skillId, timeoutMs, ours);
     if (!sameETag(now.manifest.etag, ours.replacedETag)) return now;
+    if (mayBeUnchanged) {
+      // Without a 303 the read did not wait for that update: its outcome is the status's (a lagging one is waited out as in the 303 case).
+      const update = now.update ?? (await waitForManifestApplied(deps, skillId, { timeoutMs, ours }));
+      if (update.status === "FAILED") return { ...now, update };
+    }
     if (read >= STALE_MANIFEST_READS) {
       throw new OperationFailed(
         `Amazon reported the development manifest as updated, but ${read} reads in a row still returned it as it was before (ETag ${ours.replacedETag}). ` +
@@ -205,6 +221,5 @@ function violationMessages(error: unknown): string[] {
 /** Reads the development manifest with its ETag, explained on failure; for callers that start without an ObservedState. */
 export async function readDevelopmentManifest(deps: Pick<ReleaseDeps, "smapi" | "config">): Promise<StageManifest> {
   const skillId = deps.config.skill.id;
-  const read = await smapiCall({ action: "reading the development manifest", skillId }, () => readStageManifest(deps.smapi, skillId, "development"));
-  return read ?? { manifest: undefined, etag: undefined };
+  return smapiCall({ action: "reading the development manifest", skillId }, () => readStageManifest(deps.smapi, skillId, "development"));
 }
