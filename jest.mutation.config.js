@@ -22,6 +22,15 @@ module.exports = {
     "**/__tests__/lambda/publish-mutation.test.ts",
     "**/__tests__/lambda/lambda-mutation.test.ts",
     "**/__tests__/lib/certification-mutation.test.ts",
+    // Release commands (mut-commands): the command suites are the mutation test set of lib/release/commands.
+    "**/__tests__/release/flip.test.ts",
+    "**/__tests__/release/flip-crash.test.ts",
+    "**/__tests__/release/promote.test.ts",
+    "**/__tests__/release/promote-crash.test.ts",
+    "**/__tests__/release/rollback.test.ts",
+    "**/__tests__/release/finish.test.ts",
+    "**/__tests__/release/submit.test.ts",
+    "**/__tests__/release/canary-crash.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,

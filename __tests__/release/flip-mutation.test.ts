@@ -1,0 +1,106 @@
+import { ExitCode } from "../../lib/errors";
+import { flip, type FlipOptions } from "../../lib/release/commands/flip";
+import { DryRunPlan } from "../../lib/dry-run";
+import { manifestEndpoints } from "../../lib/release/endpoints";
+import { canaryRecord } from "../../lib/release/canary/record";
+import type { JsonObject } from "../../lib/emulators/smapi";
+import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
+import { releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+
+/**
+ * The safety checks of npm run flip that mutation testing found unobserved:
+ * what it refuses before anything moves (invariants 2, 9, a canary on live),
+ * that nothing moves without confirmation, and that a failed simulation
+ * undoes only the endpoint move this run made (invariant 5).
+ */
+const flipIn = (world: ReleaseWorld, options: Partial<FlipOptions> = {}, extra: Partial<CommandDeps> = {}) =>
+  runRelease("flip", () => flip({ to: "candidate", yes: true, ...options }, releaseDeps(world, extra)));
+
+const devEndpoints = (world: ReleaseWorld) => manifestEndpoints(world.smapiEmu.manifest("development")).map((e) => e.uri);
+const lambdaWrites = (world: ReleaseWorld) => world.lambdaEmu.calls.mutating().map((c) => c.operation);
+const smapiWrites = (world: ReleaseWorld) => world.smapiEmu.calls.filter((c) => c.mutating).map((c) => c.operation);
+const refuses = () => jest.fn(async () => Promise.reject(new Error("nothing may be asked here")));
+
+describe("flip refuses before anything moves", () => {
+  it("a development manifest without a custom endpoint is a refusal (exit 3): nothing to move, nothing guessed", () =>
+    within({ live: "blue" }, async (world) => {
+      const dev = world.smapiEmu.state.snapshot("development")!;
+      const manifest = structuredClone(dev.manifest) as JsonObject;
+      delete ((manifest.apis as JsonObject).custom as JsonObject).endpoint;
+      world.smapiEmu.state.setStage("development", { ...dev, manifest });
+      for (const to of ["candidate", "latest"] as const) {
+        const { code } = await flipIn(world, { to });
+        expect({ to, code }).toEqual({ to, code: ExitCode.Refused });
+      }
+      expect(lambdaWrites(world)).toEqual([]);
+      expect(smapiWrites(world)).toEqual([]);
+    }));
+
+  it("a canary on a live legacy alias is a refusal (exit 3): its verdict would be left to nobody", () =>
+    within({ live: "legacy", versions: 2 }, async (world) => {
+      world.lambdaEmu.state.updateAlias(FUNCTION_NAME, "production-3", {
+        Description: canaryRecord({ version: "2", stableVersion: "1", weight: 0.25, startedAt: Date.parse("2026-01-01T00:00:00Z"), bakeMs: 600_000, minInvocations: 10, maxErrors: 0 }),
+        RoutingConfig: { AdditionalVersionWeights: { "2": 0.25 } },
+      });
+      world.lambdaEmu.calls.clear();
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(stderr).toMatch(/canary is in progress on the live alias production-3/);
+      expect(lambdaWrites(world)).toEqual([]);
+      expect(smapiWrites(world)).toEqual([]);
+    }));
+
+  it("a missing candidate alias is a refusal (exit 3), before anything is published", () =>
+    within({ live: "blue" }, async (world) => {
+      world.lambdaEmu.state.deleteAlias(FUNCTION_NAME, "green");
+      world.lambdaEmu.calls.clear();
+      const { code } = await flipIn(world);
+      expect(code).toBe(ExitCode.Refused);
+      expect(lambdaWrites(world)).toEqual([]);
+      expect(smapiWrites(world)).toEqual([]);
+    }));
+});
+
+describe("flip moves nothing without confirmation", () => {
+  it("a declined question (no --yes) publishes nothing and moves nothing (exit 1)", () =>
+    within({ live: "blue" }, async (world) => {
+      const confirm = jest.fn(async () => false);
+      const { code } = await flipIn(world, { yes: false }, { confirm });
+      expect(code).toBe(ExitCode.Failed);
+      expect(confirm).toHaveBeenCalledTimes(1);
+      expect(lambdaWrites(world)).toEqual([]);
+      expect(smapiWrites(world)).toEqual([]);
+    }));
+
+  it("--to latest declined leaves development on the candidate; --yes and --dry-run ask nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      expect((await flipIn(world)).code).toBe(ExitCode.Ok);
+      const green = `${world.names.functionArn}:green`;
+      world.smapiEmu.calls.length = 0;
+      const declined = await flipIn(world, { to: "latest", yes: false }, { confirm: jest.fn(async () => false) });
+      expect(declined.code).toBe(ExitCode.Failed);
+      expect(devEndpoints(world)).toEqual([green]);
+      const planned = await flipIn(world, { to: "latest", yes: false }, { confirm: refuses(), dryRun: new DryRunPlan() });
+      expect(planned).toMatchObject({ code: ExitCode.Ok, result: { outcome: "dry-run" } });
+      expect(devEndpoints(world)).toEqual([green]);
+      expect(smapiWrites(world)).toEqual([]);
+      const moved = await flipIn(world, { to: "latest", yes: true }, { confirm: refuses() });
+      expect(moved).toMatchObject({ code: ExitCode.Ok, result: { outcome: "to-latest" } });
+      expect(devEndpoints(world)).toEqual([world.names.functionArn]);
+      const again = await flipIn(world, { to: "latest", yes: false }, { confirm: refuses() });
+      expect(again).toMatchObject({ code: ExitCode.Ok, result: { outcome: "already-latest" } });
+    }));
+});
+
+describe("flip undoes only its own endpoint move when Alexa does not reach the candidate (invariant 5)", () => {
+  it("development already on the candidate before the run stays there: nothing to put back", () =>
+    within({ live: "blue" }, async (world) => {
+      expect((await flipIn(world)).code).toBe(ExitCode.Ok);
+      world.smapiEmu.setSimulateHandler(() => ({ error: "the skill did not answer" }));
+      world.smapiEmu.calls.length = 0;
+      const { code } = await flipIn(world);
+      expect(code).toBe(ExitCode.Failed);
+      expect(devEndpoints(world)).toEqual([`${world.names.functionArn}:green`]);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1")).toEqual([]);
+    }));
+});
