@@ -31,6 +31,11 @@ module.exports = {
     "**/__tests__/release/finish.test.ts",
     "**/__tests__/release/submit.test.ts",
     "**/__tests__/release/canary-crash.test.ts",
+    "**/__tests__/release/flip-mutation.test.ts",
+    "**/__tests__/release/promote-mutation.test.ts",
+    "**/__tests__/release/rollback-mutation.test.ts",
+    "**/__tests__/release/submit-mutation.test.ts",
+    "**/__tests__/release/finish-mutation.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,
