@@ -1,6 +1,6 @@
 import { ExitCode } from "../../lib/errors";
 import { submit, type SubmitOptions } from "../../lib/release/commands/submit";
-import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
+import { FUNCTION_NAME } from "../../lib/emulators/release-world";
 import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, within } from "../helpers/release-run";
 
 /**
