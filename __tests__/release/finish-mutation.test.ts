@@ -66,4 +66,15 @@ describe("finish moves nothing a person declined", () => {
       expect(mutationsSinceMark()).toEqual([]);
       expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "blue")]);
     }));
+
+  it("--publish asks once: the answer covers the publication and the endpoint move", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "manual");
+      world.smapiEmu.passCertification();
+      const confirm = jest.fn(async () => true);
+      const report = await finish({ publish: true }, { ...deps(world), confirm });
+      expect(report.outcome).toBe("finished");
+      expect(confirm).toHaveBeenCalledTimes(1);
+      expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
+    }));
 });

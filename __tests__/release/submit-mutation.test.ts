@@ -1,7 +1,8 @@
 import { ExitCode } from "../../lib/errors";
 import { submit, type SubmitOptions } from "../../lib/release/commands/submit";
 import { FUNCTION_NAME } from "../../lib/emulators/release-world";
-import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, within } from "../helpers/release-run";
+import { aliasArn } from "../../lib/release/model";
+import { failure, fastDeps as deps, mutationTracker, otherOperatorPointsDevelopmentAt, pointDevelopmentAt, within } from "../helpers/release-run";
 
 /**
  * The safety checks of npm run submit that mutation testing found
@@ -45,5 +46,20 @@ describe("submit sends nothing it should not", () => {
       mark();
       expect((await failure(submit(MANUAL, deps(world)))).exitCode).toBe(ExitCode.Usage);
       expect(mutationsSinceMark()).toEqual([]);
+    }));
+
+  it("a smoke test that cannot run (Lambda's own failure) is a failure (exit 1), not a refusal of the code", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await pointDevelopmentAt(world, "green");
+      world.lambdaEmu.faults.failNext("Invoke", { status: 500, errorType: "ServiceException", times: 10 });
+      expect((await failure(submit(MANUAL, deps(world)))).exitCode).toBe(ExitCode.Failed);
+      expect(world.smapiEmu.latestCertification()).toBeUndefined();
+    }));
+
+  it("development moved to the other colour between the check and the submission is a conflict (exit 4)", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await pointDevelopmentAt(world, "green");
+      otherOperatorPointsDevelopmentAt(world, aliasArn(world.names, "blue"), { before: "submitSkillForCertificationV1", settleMs: 40 });
+      expect((await failure(submit(MANUAL, deps(world)))).exitCode).toBe(ExitCode.Conflict);
     }));
 });
