@@ -1,5 +1,8 @@
 import { ExitCode } from "../../lib/errors";
+import { Readable } from "node:stream";
 import { promote } from "../../lib/release/commands/promote";
+import { confirmer } from "../../lib/release/confirm";
+import { DryRunPlan } from "../../lib/dry-run";
 import { endCanary } from "../../lib/release/commands/end-canary";
 import { canaryRecord, type CanaryRecord } from "../../lib/release/canary/record";
 import { readAlias } from "../../lib/release/read-state";
@@ -54,6 +57,17 @@ describe("promote refuses or stops before the live alias moves", () => {
   });
 });
 
+describe("promote --dry-run needs no answer", () => {
+  it("off a terminal without --yes, a dry run reads and checks (exit 0) instead of asking for --yes", () =>
+    within({ live: "blue" }, async (world) => {
+      const input = Object.assign(Readable.from([]), { isTTY: false });
+      const { code, result } = await runPromote(world, { yes: false }, { dryRun: new DryRunPlan(), confirm: confirmer({ yes: false, input }) });
+      expect(code).toBe(ExitCode.Ok);
+      expect(result?.outcome).toBe("dry-run");
+      expect(lambdaWrites(world)).toEqual([]);
+    }));
+});
+
 describe("the check after the move (checkAfterMove): an undo restores what was there, or reports who changed it", () => {
   it("another operator changing the alias between our move and its undo is a conflict (exit 4), not overwritten", () => {
     let world: ReleaseWorld | undefined;
@@ -87,6 +101,24 @@ describe("the check after the move (checkAfterMove): an undo restores what was t
       expect(error.exitCode).toBe(ExitCode.Failed);
       expect(lambdaWrites(world)).toEqual(["UpdateAlias", "UpdateAlias"]);
       expect(blue(world)).toMatchObject({ functionVersion: "1", description: before.description, additionalVersionWeights: { "2": 0.25 } });
+    });
+  });
+
+  it("an undo that fails for another reason than a concurrent change is a failure (exit 1), not a conflict", () => {
+    let world: ReleaseWorld | undefined;
+    const lambda = {
+      invoke: (ctx: InvokeContext) => {
+        if (ctx.qualifier !== "blue" || ctx.resolvedVersion !== "2") return alexaSkillHandler(ctx);
+        // The alias check fails, and so does every attempt to move the alias back (past the SDK's retries).
+        world!.lambdaEmu.faults.failNext("UpdateAlias", { status: 500, errorType: "ServiceException", times: 10 });
+        return { oops: true };
+      },
+    };
+    return within({ live: "blue", lambda }, async (w) => {
+      world = w;
+      const { code } = await runPromote(world);
+      expect(code).toBe(ExitCode.Failed);
+      expect(blue(world).functionVersion).toBe("2");
     });
   });
 });
