@@ -52,6 +52,13 @@ describe("flip refuses before anything moves", () => {
       expect(smapiWrites(world)).toEqual([]);
     }));
 
+  it("a skill never published has no live alias to read: flip goes ahead on blue", () =>
+    within({ live: "unpublished" }, async (world) => {
+      const { code, result } = await flipIn(world);
+      expect(code).toBe(ExitCode.Ok);
+      expect(result).toMatchObject({ outcome: "flipped", colour: "blue" });
+    }));
+
   it("a canary on a live colour alias is a refusal (exit 3)", () =>
     within({ live: "blue", versions: 2 }, async (world) => {
       world.lambdaEmu.state.updateAlias(FUNCTION_NAME, "blue", { Description: canaryRecord(CANARY), RoutingConfig: { AdditionalVersionWeights: { "2": 0.25 } } });
@@ -97,10 +104,10 @@ describe("flip moves nothing without confirmation", () => {
       expect(devEndpoints(world)).toEqual([green]);
       expect(smapiWrites(world)).toEqual([]);
       const moved = await flipIn(world, { to: "latest", yes: true }, { confirm: refuses() });
-      expect(moved).toMatchObject({ code: ExitCode.Ok, result: { outcome: "to-latest" } });
+      expect(moved).toMatchObject({ code: ExitCode.Ok, result: { outcome: "to-latest", development: { from: expect.stringContaining("green"), to: world.names.functionArn } } });
       expect(devEndpoints(world)).toEqual([world.names.functionArn]);
       const again = await flipIn(world, { to: "latest", yes: false }, { confirm: refuses() });
-      expect(again).toMatchObject({ code: ExitCode.Ok, result: { outcome: "already-latest" } });
+      expect(again).toMatchObject({ code: ExitCode.Ok, result: { outcome: "already-latest", development: { to: world.names.functionArn } } });
     }));
 });
 
