@@ -1,0 +1,80 @@
+import { finish } from "../../lib/release/commands/finish";
+import { submit } from "../../lib/release/commands/submit";
+import { aliasArn, type Colour } from "../../lib/release/model";
+import type { ReleaseWorld } from "../../lib/emulators/release-world";
+import { fastDeps as deps, mutationTracker, pointDevelopmentAt, within } from "../helpers/release-run";
+
+/**
+ * The safety checks of npm run finish that mutation testing found
+ * unobserved: a withdrawn review is closed like a failed one (development
+ * back on $LATEST, live untouched: invariant 1), and no question declined
+ * moves the development endpoint or publishes anything.
+ */
+async function releaseInReview(world: ReleaseWorld, colour: Colour, publicationMethod: "auto" | "manual"): Promise<void> {
+  await pointDevelopmentAt(world, colour);
+  await submit({ publicationMethod }, deps(world));
+}
+
+const declining = (world: ReleaseWorld) => ({ ...deps(world), confirm: jest.fn(async () => false) });
+
+describe("finish closes a withdrawn review like a failed one", () => {
+  it("development goes back on $LATEST, live stays on blue, and the steps say it was withdrawn", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "manual");
+      await world.smapi.withdrawSkillFromCertificationV1(world.config.skill.id, { reason: "OTHER", message: "wrong build" });
+      const report = await finish({ publish: false }, deps(world));
+      expect(report).toMatchObject({ outcome: "failed-certification", certification: { status: "CANCELLED" }, liveColour: "blue" });
+      expect(report.steps?.[0]).toMatch(/withdrawn/);
+      expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
+      expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "blue")]);
+    }));
+});
+
+describe("finish moves nothing a person declined", () => {
+  it("after publication, a declined question leaves development on the released colour", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "auto");
+      world.smapiEmu.passCertification();
+      const { mark, mutationsSinceMark } = mutationTracker(() => world);
+      mark();
+      const report = await finish({ publish: false }, declining(world));
+      expect(report.outcome).toBe("not-confirmed");
+      expect(mutationsSinceMark()).toEqual([]);
+      expect(world.smapiEmu.endpoints("development")).toEqual([aliasArn(world.names, "green")]);
+    }));
+
+  it("after a failed review, a declined question leaves development where it is", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "manual");
+      world.smapiEmu.failCertification("no help intent");
+      const { mark, mutationsSinceMark } = mutationTracker(() => world);
+      mark();
+      const report = await finish({ publish: false }, declining(world));
+      expect(report.outcome).toBe("not-confirmed");
+      expect(mutationsSinceMark()).toEqual([]);
+      expect(world.smapiEmu.endpoints("development")).toEqual([aliasArn(world.names, "green")]);
+    }));
+
+  it("--publish declined publishes nothing and moves nothing", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "manual");
+      world.smapiEmu.passCertification();
+      const { mark, mutationsSinceMark } = mutationTracker(() => world);
+      mark();
+      const report = await finish({ publish: true }, declining(world));
+      expect(report.outcome).toBe("not-confirmed");
+      expect(mutationsSinceMark()).toEqual([]);
+      expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "blue")]);
+    }));
+
+  it("--publish asks once: the answer covers the publication and the endpoint move", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "manual");
+      world.smapiEmu.passCertification();
+      const confirm = jest.fn(async () => true);
+      const report = await finish({ publish: true }, { ...deps(world), confirm });
+      expect(report.outcome).toBe("finished");
+      expect(confirm).toHaveBeenCalledTimes(1);
+      expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
+    }));
+});
