@@ -125,6 +125,16 @@ describe("flip undoes only its own endpoint move when Alexa does not reach the c
 });
 
 describe("flip checks each move and undoes it when the check fails (invariant 5)", () => {
+  it("credentials that expire during the version's check are exit 2 with their fix, not a failed check (1): nothing moved", () =>
+    within({ live: "blue" }, async (world) => {
+      world.lambdaEmu.faults.failNext("Invoke", { status: 403, errorType: "ExpiredTokenException", message: "The security token included in the request is expired" });
+      const { code, stderr } = await flipIn(world);
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).not.toContain("Not flipped");
+      expect(lambdaWrites(world)).toEqual(["PublishVersion"]);
+      expect(smapiWrites(world)).toEqual([]);
+    }));
+
   it("a candidate alias that fails its check after the move goes back to its version and description; development does not move", () =>
     within({ live: "blue", lambda: { invoke: (ctx: InvokeContext) => (ctx.qualifier === "green" && ctx.resolvedVersion === "2" ? { oops: true } : alexaSkillHandler(ctx)) } }, async (world) => {
       const before = world.lambdaEmu.state.getAlias(FUNCTION_NAME, "green");

@@ -98,6 +98,8 @@ async function toCandidate(options: FlipOptions, deps: FlipDeps, state: Observed
   const version = await step("publishing $LATEST", () => publishLatest(deps, { names, latest: state.latest }));
   // Invariant 5: the version answers before anything points at it.
   await step(`checking version ${version.version}`, () => smokeTest(deps, { qualifier: version.version })).catch((error: unknown) => {
+    // A credential or configuration error keeps its own exit code and fix (2), as in promote and rollback.
+    if (!(error instanceof OperationFailed)) throw error;
     throw new OperationFailed(`Not flipped: ${(error as Error).message} The ${colour} alias stays on version ${alias.version}.`);
   });
   // A description unique to this run: a concurrent flip's move is a conflict (exit 4), our own retried move is not.
@@ -129,7 +131,6 @@ async function restoreDevelopment(deps: FlipDeps, previousUri: string, cause: un
   deps.output.warn(`Alexa did not reach the candidate (${why}); putting the development endpoint back on ${previousUri}.`);
   try {
     const development = await readStageManifest(deps.smapi, deps.config.skill.id, "development");
-    if (!development) throw new OperationFailed("the development manifest could not be read");
     await setDevelopmentEndpoint(deps, { state: { manifests: { development } }, uri: previousUri });
   } catch (undoError) {
     throw new OperationFailed(
