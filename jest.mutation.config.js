@@ -22,6 +22,10 @@ module.exports = {
     "**/__tests__/lambda/publish-mutation.test.ts",
     "**/__tests__/lambda/lambda-mutation.test.ts",
     "**/__tests__/lib/certification-mutation.test.ts",
+    "**/__tests__/release/canary-model.test.ts",
+    "**/__tests__/release/canary.test.ts",
+    "**/__tests__/release/canary-crash.test.ts",
+    "**/__tests__/release/rollback-release.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,
