@@ -71,9 +71,10 @@ Refuses (exit 3) when the previous colour's alias has moved since that version
 was live, because live users would then reach new, uncertified code: when a
 later release was submitted (its candidate was that colour), when development
 points at it, or when its version is not older than the live alias's (a flip
-moved it). Before the rollback the previous colour's alias must answer a
-LaunchRequest (smoke test). Waits for Amazon's rollback, then reports where
-live points.
+moved it) or is $LATEST. It also refuses when SMAPI's list of the skill's
+versions does not end within 20 pages. Before the rollback the previous
+colour's alias must answer a LaunchRequest (smoke test). Waits for Amazon's
+rollback, then reports where live points.
 
 For a code-only rollback of the live alias (undoing a promote), use
 npm run rollback without --release.
