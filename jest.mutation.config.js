@@ -29,6 +29,7 @@ module.exports = {
     "**/__tests__/release/canary-mutation.test.ts",
     "**/__tests__/release/canary-watch-mutation.test.ts",
     "**/__tests__/release/rollback-release-mutation.test.ts",
+    "**/__tests__/release/canary-command-mutation.test.ts",
   ],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,

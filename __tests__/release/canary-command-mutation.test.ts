@@ -1,0 +1,208 @@
+import { PublishVersionCommand, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import { ExitCode, OperationFailed, UsageError } from "../../lib/errors";
+import { DryRunPlan } from "../../lib/dry-run";
+import { completeCanary, promoteCanary, type CanaryOptions } from "../../lib/release/commands/canary";
+import { canaryOf, canaryRecord, type CanaryRecord } from "../../lib/release/canary/record";
+import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
+import { alexaSkillHandler, functionError, type InvokeContext } from "../../lib/emulators/lambda";
+import { failure, releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
+import { evenDraws, residentsClock } from "../helpers/residents";
+
+/**
+ * promote --canary and promote --complete: the decisions mutation testing
+ * found unobserved. Nothing moves without a confirmation or --yes; a
+ * --dry-run moves nothing and watches nothing; the alarm is required when
+ * configured and read only for a colour alias; a resumed canary keeps its
+ * recorded traffic share and takes the criteria given on the command line;
+ * a canary with nothing new to promote starts nothing.
+ */
+
+const MINUTE = 60_000;
+/** Version 2 fails every intent, but answers the smoke test's LaunchRequest. */
+const failsUnderTraffic = (ctx: InvokeContext) =>
+  ctx.resolvedVersion === "2" && (ctx.payload as { request?: { type?: string } })?.request?.type === "IntentRequest" ? functionError("boom", "TypeError") : alexaSkillHandler(ctx);
+const blue = (world: ReleaseWorld) => world.lambdaEmu.state.getAlias(FUNCTION_NAME, "blue");
+const mutatingOps = (world: ReleaseWorld) => world.lambdaEmu.calls.mutating().map((c) => c.operation);
+const canary = (options: Partial<CanaryOptions>, deps: CommandDeps) => promoteCanary({ weight: 0.25, bakeMs: 30 * MINUTE, ...options }, deps);
+
+/** A canary of version 2 ($LATEST published) on blue (stable version 1), as a run that stopped would have left it. */
+async function canaryInProgress(world: ReleaseWorld, record: Partial<CanaryRecord> = {}): Promise<CanaryRecord> {
+  expect((await world.lambda.send(new PublishVersionCommand({ FunctionName: FUNCTION_NAME }))).Version).toBe("2");
+  const full: CanaryRecord = { version: "2", stableVersion: "1", weight: 0.25, startedAt: Date.parse("2026-12-01T09:00:00.000Z"), bakeMs: 30 * MINUTE, minInvocations: 5, maxErrors: 1, ...record };
+  world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", { "2": full.weight });
+  world.lambdaEmu.state.updateAlias(FUNCTION_NAME, "blue", { Description: canaryRecord(full) });
+  world.lambdaEmu.calls.clear();
+  return full;
+}
+
+describe("promote --canary: what starts a canary", () => {
+  it("without a CloudWatch client is exit 2 before any call", () =>
+    within({ live: "blue" }, async (world) => {
+      const { cloudwatch: _none, ...deps } = releaseDeps(world);
+      const error = await failure(canary({ yes: true }, deps));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(world.lambdaEmu.calls.entries).toEqual([]);
+    }));
+
+  it("asks before the split: a no leaves the live alias as it was (exit 1), with the new version published and unused", () =>
+    within({ live: "blue" }, async (world) => {
+      const questions: string[] = [];
+      const confirm = async (question: string) => (questions.push(question), false);
+      const error = await failure(canary({}, releaseDeps(world, { confirm })));
+      expect(error).toBeInstanceOf(OperationFailed);
+      expect(questions).toHaveLength(1);
+      expect(questions[0]).toMatch(/^Send 25% of the live alias blue's traffic to version 2 /);
+      expect(mutatingOps(world)).toEqual(["PublishVersion"]);
+      expect(blue(world).additionalVersionWeights).toBeUndefined();
+    }));
+
+  it("a question nobody can answer (no terminal, no --yes) is exit 2 before anything is published", () =>
+    within({ live: "blue" }, async (world) => {
+      const confirm = Object.assign(async () => true, { noAnswer: "Standard input is not a terminal; pass --yes." });
+      const error = await failure(canary({}, releaseDeps(world, { confirm })));
+      expect(error.exitCode).toBe(ExitCode.Usage);
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("--yes asks nothing; a dry run asks nothing either", () =>
+    within({ live: "blue" }, async (world) => {
+      const confirm = async () => Promise.reject(new Error("must not ask"));
+      const plan = new DryRunPlan();
+      expect((await canary({}, releaseDeps(world, { confirm, dryRun: plan }))).outcome).toBe("dry-run");
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("starts nothing when $LATEST is the live alias's version already (nothing to promote)", () =>
+    within({ live: "blue" }, async (world) => {
+      const published = await world.lambda.send(new PublishVersionCommand({ FunctionName: FUNCTION_NAME }));
+      await world.lambda.send(new UpdateAliasCommand({ FunctionName: FUNCTION_NAME, Name: "blue", FunctionVersion: published.Version }));
+      world.lambdaEmu.calls.clear();
+      const result = await canary({ yes: true }, releaseDeps(world));
+      expect(result).toMatchObject({ outcome: "nothing-to-promote", fromVersion: "2", toVersion: "2" });
+      expect(mutatingOps(world)).toEqual(["PublishVersion"]); // which gave back version 2
+      expect(blue(world).additionalVersionWeights).toBeUndefined();
+    }));
+
+  it("records the default bake (2 h), minimum (5 invocations) and error limit (1) on the alias when none is given", () =>
+    within({ live: "blue" }, async (world) => {
+      const plan = new DryRunPlan();
+      const result = await promoteCanary({ weight: 0.25, yes: true }, releaseDeps(world, { dryRun: plan }));
+      expect(result.description).toMatch(/ bake=7200s min-invocations=5 max-errors=1$/);
+    }));
+});
+
+describe("promote --canary and the live alias's alarm (canary.alarm)", () => {
+  const alarmed: ReleaseWorldOptions = { canaryAlarm: { errors: 1 } };
+
+  it("reads the colour alias's alarm before starting", () =>
+    within({ live: "blue", ...alarmed }, async (world) => {
+      await canary({ yes: true }, releaseDeps(world, { dryRun: new DryRunPlan() }));
+      expect(world.cloudwatchEmu.calls.count("DescribeAlarms")).toBe(1);
+    }));
+
+  it("a legacy production-N alias has none: the canary warns and reads no alarm", () =>
+    within({ live: "legacy", ...alarmed }, async (world) => {
+      const result = await canary({ yes: true }, releaseDeps(world, { dryRun: new DryRunPlan() }));
+      expect(result).toMatchObject({ outcome: "dry-run", alias: "production-3" });
+      expect(world.output.lines.filter((l) => l.kind === "warn").map((l) => l.text)).toEqual([expect.stringContaining("The legacy alias production-3 has no Errors alarm")]);
+      expect(world.cloudwatchEmu.calls.count("DescribeAlarms")).toBe(0);
+    }));
+
+  it("an alarm configured but missing from CloudWatch is exit 2, with nothing published", () =>
+    within({ live: "blue" }, async (world) => {
+      const config = { ...world.config, canary: { alarm: { errors: 1, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 1 } } } as typeof world.config;
+      const error = await failure(canary({ yes: true }, releaseDeps(world, { config })));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("no alarm configured: none is read", () =>
+    within({ live: "blue" }, async (world) => {
+      await canary({ yes: true }, releaseDeps(world, { dryRun: new DryRunPlan() }));
+      expect(world.cloudwatchEmu.calls.count("DescribeAlarms")).toBe(0);
+    }));
+});
+
+describe("promote --canary resuming the canary recorded on the alias", () => {
+  it("keeps the recorded share of the traffic (a different --canary is a warning), and under --dry-run publishes and watches nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      await canaryInProgress(world);
+      const plan = new DryRunPlan();
+      const result = await promoteCanary({ weight: 0.5, yes: true }, releaseDeps(world, { dryRun: plan }));
+      expect(result).toMatchObject({ outcome: "dry-run", toVersion: "2", weight: 0.25 });
+      expect(world.output.lines.filter((l) => l.kind === "warn").map((l) => l.text)).toEqual([expect.stringContaining("keeps its 25% of the traffic (asked for 50%)")]);
+      expect(mutatingOps(world)).toEqual([]);
+      expect(world.cloudwatchEmu.calls.count("GetMetricData")).toBe(0);
+    }));
+
+  it("the same share asked again is no warning", () =>
+    within({ live: "blue" }, async (world) => {
+      await canaryInProgress(world);
+      await promoteCanary({ weight: 0.25, yes: true }, releaseDeps(world, { dryRun: new DryRunPlan() }));
+      expect(world.output.lines.filter((l) => l.kind === "warn")).toEqual([]);
+    }));
+
+  it("takes the criteria given on the command line over the recorded ones: a higher minimum leaves it quiet, a lower error limit rolls it back", async () => {
+    const resume = (options: Partial<CanaryOptions>, world: ReleaseWorldOptions = {}) => {
+      const clock = residentsClock({ everyMs: 2 * MINUTE });
+      return within({ live: "blue", ...world, lambda: { now: clock.now, random: evenDraws(), ...world.lambda } }, async (w) => {
+        // Recorded with lenient criteria: on its own, this canary completes after 10 minutes.
+        await canaryInProgress(w, { startedAt: clock.now(), bakeMs: 10 * MINUTE, minInvocations: 1, maxErrors: 1000, weight: 0.5 });
+        clock.talkTo(w, "blue");
+        const { code, stderr } = await runRelease("promote", () => promoteCanary({ weight: 0.5, yes: true, ...options }, releaseDeps(w, { clock })));
+        return { code, stderr, alias: blue(w) };
+      });
+    };
+    expect((await resume({})).code).toBe(ExitCode.Ok);
+    const quiet = await resume({ minInvocations: 1000 });
+    expect(quiet.code).toBe(ExitCode.Failed);
+    expect(quiet.stderr).toMatch(/Canary left in place, without a verdict: .*a verdict needs at least 1000/);
+    expect(quiet.alias.additionalVersionWeights).toEqual({ "2": 0.5 });
+    const failing = { lambda: { invoke: failsUnderTraffic } };
+    expect((await resume({}, failing)).code).toBe(ExitCode.Ok); // 1000 errors allowed: completes
+    const strict = await resume({ maxErrors: 1 }, failing);
+    expect(strict.code).toBe(ExitCode.Failed);
+    expect(strict.stderr).toContain("Canary rolled back");
+    expect(strict.alias.functionVersion).toBe("1");
+  });
+});
+
+describe("promote --complete", () => {
+  it("finds nothing to complete without a canary record, and changes nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      const result = await completeCanary({ yes: true }, releaseDeps(world));
+      expect(result).toMatchObject({ outcome: "no-canary", toVersion: "1" });
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("asks first: a no changes nothing (exit 1)", () =>
+    within({ live: "blue" }, async (world) => {
+      await canaryInProgress(world);
+      const before = blue(world);
+      const error = await failure(completeCanary({}, releaseDeps(world, { confirm: async () => false })));
+      expect(error).toBeInstanceOf(OperationFailed);
+      expect(blue(world)).toEqual(before);
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("under --dry-run lists the move and makes none, asking nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      const record = await canaryInProgress(world);
+      const before = blue(world);
+      const plan = new DryRunPlan();
+      const result = await completeCanary({}, releaseDeps(world, { dryRun: plan, confirm: async () => Promise.reject(new Error("must not ask")) }));
+      expect(result).toMatchObject({ outcome: "dry-run", toVersion: "2" });
+      expect(plan.calls.some((c) => c.startsWith("move alias blue of BostonInfoSkill from version 1 with 25% of its traffic on version 2 to version 2"))).toBe(true);
+      expect(blue(world)).toEqual(before);
+      expect(canaryOf({ name: "blue", version: "1", revisionId: "", description: blue(world).description })).toEqual(record);
+    }));
+
+  it("moves all of the traffic to the canary's version when confirmed, recording the stable version as the previous one", () =>
+    within({ live: "blue" }, async (world) => {
+      await canaryInProgress(world);
+      const result = await completeCanary({}, releaseDeps(world, { confirm: async () => true }));
+      expect(result).toMatchObject({ outcome: "completed", fromVersion: "1", toVersion: "2", weight: 0.25 });
+      expect(blue(world).functionVersion).toBe("2");
+      expect(blue(world).additionalVersionWeights).toBeUndefined();
+    }));
+});
