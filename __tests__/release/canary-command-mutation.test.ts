@@ -44,17 +44,19 @@ describe("promote --canary: what starts a canary", () => {
       expect(world.lambdaEmu.calls.entries).toEqual([]);
     }));
 
-  it("asks before the split: a no leaves the live alias as it was (exit 1), with the new version published and unused", () =>
-    within({ live: "blue" }, async (world) => {
+  it("asks before the split: a no leaves the live alias as it was (exit 1), with the new version published and unused", () => {
+    const clock = residentsClock({ everyMs: MINUTE }); // the emulators' time, without residents: publishing's waits take no real time
+    return within({ live: "blue", lambda: { now: clock.now } }, async (world) => {
       const questions: string[] = [];
       const confirm = async (question: string) => (questions.push(question), false);
-      const error = await failure(canary({}, releaseDeps(world, { confirm })));
+      const error = await failure(canary({}, releaseDeps(world, { confirm, clock })));
       expect(error).toBeInstanceOf(OperationFailed);
       expect(questions).toHaveLength(1);
       expect(questions[0]).toMatch(/^Send 25% of the live alias blue's traffic to version 2 /);
       expect(mutatingOps(world)).toEqual(["PublishVersion"]);
       expect(blue(world).additionalVersionWeights).toBeUndefined();
-    }));
+    });
+  });
 
   it("a question nobody can answer (no terminal, no --yes) is exit 2 before anything is published", () =>
     within({ live: "blue" }, async (world) => {
