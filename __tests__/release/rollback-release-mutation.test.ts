@@ -7,7 +7,8 @@ import type { SmapiClient } from "../../lib/smapi/client";
 import { codePackage } from "../../lib/emulators/lambda/state";
 import { makeZip } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
-import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, worldForEachTest } from "../helpers/release-run";
+import { alexaSkillHandler, functionError, type InvokeContext } from "../../lib/emulators/lambda";
+import { failure, fastDeps as deps, mutationTracker, pointDevelopmentAt, within, worldForEachTest } from "../helpers/release-run";
 
 /**
  * rollback --release's checks that mutation testing found unobserved: the
@@ -29,7 +30,7 @@ function pagedVersions(world: ReleaseWorld, perPage: number): { smapi: SmapiClie
 
 describe("rollback --release: what it reads", () => {
   let world: ReleaseWorld;
-  worldForEachTest({ live: "blue" }, (w) => (world = w));
+  const restart = worldForEachTest({ live: "blue" }, (w) => (world = w));
   const { mark, mutationsSinceMark } = mutationTracker(() => world);
 
   /** A release on `colour` (new code on its alias, submitted, certified, published), as rollback-release.test.ts makes. */
@@ -76,5 +77,72 @@ describe("rollback --release: what it reads", () => {
     expect(error.message).toContain("more than 20 pages of the skill's versions");
     expect(pages).toBe(20);
     expect(mutationsSinceMark()).toEqual([]);
+  });
+
+  const refusal = async (expected: string) => {
+    mark();
+    const error = await failure(rollbackRelease({}, deps(world)));
+    expect(error.exitCode).toBe(ExitCode.Refused);
+    expect(error.message).toContain(expected);
+    expect(mutationsSinceMark()).toEqual([]);
+  };
+
+  it("refuses (exit 3) a skill never published, and one whose live endpoint is a legacy alias", async () => {
+    await restart({ live: "unpublished" });
+    await refusal("the skill has never been published");
+    await restart({ live: "legacy" });
+    await refusal("not at the blue or green alias");
+  });
+
+  it("refuses (exit 3) while a newer certified version waits for its publication: that release's candidate was the previous colour", async () => {
+    await release("green");
+    const version = world.lambdaEmu.state.seedVersion(FUNCTION_NAME, codePackage(makeZip({ "lambda_function.py": "# next" })), "next release");
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", version.version);
+    await pointDevelopmentAt(world, "blue");
+    await submit({ publicationMethod: "manual" }, deps(world));
+    world.smapiEmu.passCertification();
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1"); // even with blue back where it was
+    await pointDevelopmentAt(world, "green");
+    await refusal("skill version 3 (CERTIFIED");
+  });
+
+  it("refuses (exit 3) when the previous colour's alias does not exist, naming it", async () => {
+    await release("green");
+    world.lambdaEmu.state.deleteAlias(FUNCTION_NAME, "blue");
+    await refusal("the blue alias does not exist");
+  });
+
+  it("refuses (exit 3) when Amazon lists no certified version before the live one", async () => {
+    // Live is skill version 1 on blue; green on an older Lambda version than blue's.
+    world.lambdaEmu.state.seedVersion(FUNCTION_NAME, codePackage(makeZip({ "lambda_function.py": "# two" })), "two");
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "2");
+    await refusal("Amazon lists no certified version before the live version 1");
+  });
+
+  it("asks before rolling back: a no changes nothing", async () => {
+    await release("green");
+    mark();
+    const report = await rollbackRelease({}, { ...deps(world), confirm: async () => false });
+    expect(report).toMatchObject({ outcome: "not-confirmed", to: { skillVersion: "1", colour: "blue" } });
+    expect(mutationsSinceMark()).toEqual([]);
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
+  });
+});
+
+describe("rollback --release: invariant 5", () => {
+  it("refuses (exit 3) when the previous colour's alias does not answer a LaunchRequest, rolling nothing back", async () => {
+    const brokenOne = (ctx: InvokeContext) => (ctx.resolvedVersion === "1" ? functionError("boom", "TypeError") : alexaSkillHandler(ctx));
+    await within({ live: "blue", lambda: { invoke: brokenOne } }, async (world) => {
+      const version = world.lambdaEmu.state.seedVersion(FUNCTION_NAME, codePackage(makeZip({ "lambda_function.py": "# green" })), "release on green");
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "green", version.version);
+      await pointDevelopmentAt(world, "green");
+      await submit({ publicationMethod: "auto" }, deps(world));
+      world.smapiEmu.passCertification();
+      await finish({ publish: false }, deps(world));
+      const error = await failure(rollbackRelease({}, deps(world)));
+      expect(error.exitCode).toBe(ExitCode.Refused);
+      expect(error.message).toContain("Live users must not be sent there");
+      expect(world.smapiEmu.calls.filter((c) => c.mutating && c.operation === "rollbackSkillV1")).toEqual([]);
+    });
   });
 });
