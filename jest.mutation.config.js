@@ -22,9 +22,10 @@ module.exports = {
     "**/__tests__/lambda/publish-mutation.test.ts",
     "**/__tests__/lambda/lambda-mutation.test.ts",
     "**/__tests__/lib/certification-mutation.test.ts",
+    // canary.test.ts and canary-crash.test.ts (the promote --canary command suites, 3.8 s and 2 s) are left out as the
+    // other command suites are: each mutant of the canary command reran twenty of their watches, about 15 s a mutant on
+    // the shared machine; canary-command-mutation.test.ts takes their paths once each, on a shorter bake.
     "**/__tests__/release/canary-model.test.ts",
-    "**/__tests__/release/canary.test.ts",
-    "**/__tests__/release/canary-crash.test.ts",
     "**/__tests__/release/rollback-release.test.ts",
     "**/__tests__/release/canary-mutation.test.ts",
     "**/__tests__/release/canary-watch-mutation.test.ts",

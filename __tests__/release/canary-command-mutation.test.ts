@@ -93,6 +93,36 @@ describe("promote --canary: what starts a canary", () => {
     }));
 });
 
+describe("promote --canary to its verdict (the paths canary.test.ts takes, at the mutation run's cost)", () => {
+  const fresh = (world: ReleaseWorldOptions = {}) => {
+    const clock = residentsClock({ everyMs: 2 * MINUTE });
+    return within({ live: "blue", ...world, lambda: { now: clock.now, random: evenDraws(), ...world.lambda } }, async (w) => {
+      clock.talkTo(w, "blue");
+      const { code, stderr, result } = await runRelease("promote", () => canary({ weight: 0.5, bakeMs: 10 * MINUTE, minInvocations: 2, yes: true }, releaseDeps(w, { clock })));
+      return { code, stderr, result, alias: blue(w), ops: mutatingOps(w) };
+    });
+  };
+
+  it("a healthy canary is split with its record, watched on the alias as split, and completed: all traffic on the new version", async () => {
+    const { code, stderr, result, alias, ops } = await fresh();
+    expect(stderr).toBe("");
+    expect(code).toBe(ExitCode.Ok);
+    expect(result).toMatchObject({ outcome: "completed", alias: "blue", colour: "blue", fromVersion: "1", toVersion: "2", weight: 0.5, counts: { canary: { errors: 0 } } });
+    expect(alias.functionVersion).toBe("2");
+    expect(alias.additionalVersionWeights).toBeUndefined();
+    expect(ops).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
+  });
+
+  it("a canary that fails under traffic is rolled back (exit 1): all traffic on the stable version again", async () => {
+    const { code, stderr, alias, ops } = await fresh({ lambda: { invoke: failsUnderTraffic } });
+    expect(code).toBe(ExitCode.Failed);
+    expect(stderr).toContain("Canary rolled back");
+    expect(alias.functionVersion).toBe("1");
+    expect(alias.additionalVersionWeights).toBeUndefined();
+    expect(ops).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
+  });
+});
+
 describe("promote --canary and the live alias's alarm (canary.alarm)", () => {
   const alarmed: ReleaseWorldOptions = { canaryAlarm: { errors: 1 } };
 
