@@ -1,10 +1,11 @@
+import { GetMetricDataCommand, type GetMetricDataCommandOutput } from "@aws-sdk/client-cloudwatch";
 import { PublishVersionCommand, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { ExitCode, OperationFailed, UsageError } from "../../lib/errors";
 import { DryRunPlan } from "../../lib/dry-run";
 import { completeCanary, promoteCanary, type CanaryOptions } from "../../lib/release/commands/canary";
 import { canaryOf, canaryRecord, type CanaryRecord } from "../../lib/release/canary/record";
 import { FUNCTION_NAME, type ReleaseWorld, type ReleaseWorldOptions } from "../../lib/emulators/release-world";
-import { alexaSkillHandler, functionError, type InvokeContext } from "../../lib/emulators/lambda";
+import { alexaSkillHandler, functionError, makeZip, type InvokeContext } from "../../lib/emulators/lambda";
 import { failure, releaseDeps, runRelease, within, type CommandDeps } from "../helpers/release-run";
 import { evenDraws, residentsClock } from "../helpers/residents";
 
@@ -93,6 +94,54 @@ describe("promote --canary: what starts a canary", () => {
     }));
 });
 
+describe("promote --canary: what refuses to start one", () => {
+  it("an alias that already splits its traffic without a canary record is refused (exit 3): somebody set that routing by hand", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", { "2": 0.1 });
+      world.lambdaEmu.calls.clear();
+      const error = await failure(canary({ yes: true }, releaseDeps(world)));
+      expect(error.exitCode).toBe(ExitCode.Refused);
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("the live alias's alarm already in ALARM is refused (exit 3): the canary could not tell whose errors they are", () => {
+    const clock = residentsClock({ everyMs: 2 * MINUTE });
+    const oldFails = (ctx: InvokeContext) => (ctx.resolvedVersion === "1" && (ctx.payload as { request?: { type?: string } })?.request?.type === "IntentRequest" ? functionError("boom") : alexaSkillHandler(ctx));
+    return within({ live: "blue", canaryAlarm: { errors: 1 }, lambda: { now: clock.now, invoke: oldFails } }, async (world) => {
+      clock.talkTo(world, "blue");
+      await clock.sleep(6 * MINUTE);
+      const error = await failure(canary({ yes: true }, releaseDeps(world, { clock })));
+      expect(error.exitCode).toBe(ExitCode.Refused);
+      expect(error.message).toContain("is already in ALARM");
+      expect(mutatingOps(world)).toEqual([]);
+    });
+  });
+
+  it("a recorded canary whose $LATEST has changed since is not resumed (exit 3): that would be a second canary", () =>
+    within({ live: "blue" }, async (world) => {
+      const before = await canaryInProgress(world).then(() => blue(world));
+      world.lambdaEmu.state.updateCode(FUNCTION_NAME, makeZip({ "lambda_function.py": "# newer\n" }));
+      world.lambdaEmu.calls.clear();
+      const error = await failure(canary({ yes: true }, releaseDeps(world)));
+      expect(error.exitCode).toBe(ExitCode.Refused);
+      expect(error.message).toContain("$LATEST has changed since (it is version 3 now)");
+      expect(blue(world)).toEqual(before);
+      expect(mutatingOps(world)).toEqual(["PublishVersion"]);
+    }));
+
+  it("a recorded canary whose routing someone changed is neither resumed nor completed (exit 4), and stays as they left it", () =>
+    within({ live: "blue" }, async (world) => {
+      await canaryInProgress(world);
+      world.lambdaEmu.state.updateAlias(FUNCTION_NAME, "blue", { RoutingConfig: { AdditionalVersionWeights: { "2": 0.5 } } });
+      const changed = blue(world);
+      world.lambdaEmu.calls.clear();
+      expect((await failure(canary({ yes: true }, releaseDeps(world)))).exitCode).toBe(ExitCode.Conflict);
+      expect((await failure(completeCanary({ yes: true }, releaseDeps(world)))).exitCode).toBe(ExitCode.Conflict);
+      expect(blue(world)).toEqual(changed);
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+});
+
 describe("promote --canary to its verdict (the paths canary.test.ts takes, at the mutation run's cost)", () => {
   const fresh = (world: ReleaseWorldOptions = {}) => {
     const clock = residentsClock({ everyMs: 2 * MINUTE });
@@ -120,6 +169,26 @@ describe("promote --canary to its verdict (the paths canary.test.ts takes, at th
     expect(alias.functionVersion).toBe("1");
     expect(alias.additionalVersionWeights).toBeUndefined();
     expect(ops).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
+  });
+
+  it("metrics CloudWatch says are incomplete end the run (exit 1) with the canary in place: never completed on them", () => {
+    const clock = residentsClock({ everyMs: 2 * MINUTE });
+    return within({ live: "blue", lambda: { now: clock.now, random: evenDraws() } }, async (w) => {
+      clock.talkTo(w, "blue");
+      // CloudWatch answers, but says it could not give the canary's errors (a StatusCode AWS documents).
+      const cloudwatch = Object.create(w.cloudwatch) as typeof w.cloudwatch;
+      cloudwatch.send = (async (command: unknown) => {
+        const output = await w.cloudwatch.send(command as never);
+        if (!(command instanceof GetMetricDataCommand)) return output;
+        const page = output as GetMetricDataCommandOutput;
+        return { ...page, MetricDataResults: page.MetricDataResults?.map((r) => (r.Id === "canaryErrors" ? { ...r, Values: [], Timestamps: [], StatusCode: "InternalError" } : r)) };
+      }) as typeof cloudwatch.send;
+      const { code, stderr } = await runRelease("promote", () => canary({ weight: 0.5, bakeMs: 10 * MINUTE, minInvocations: 2, yes: true }, releaseDeps(w, { clock, cloudwatch })));
+      expect(code).toBe(ExitCode.Failed);
+      expect(stderr).toContain("canaryErrors: InternalError");
+      expect(stderr).toContain("The canary stays in place until then.");
+      expect(blue(w).additionalVersionWeights).toEqual({ "2": 0.5 });
+    });
   });
 });
 
