@@ -58,7 +58,7 @@ describe("the canary's verdict at its boundaries", () => {
   });
 
   it("an alarm that is not in ALARM (OK, INSUFFICIENT_DATA) changes nothing; errors still roll back with it", () => {
-    const alarm = { name: "BostonInfoSkill-blue-errors", state: "INSUFFICIENT_DATA", reason: "", since: undefined };
+    const alarm = { name: "BostonInfoSkill-blue-errors", state: "INSUFFICIENT_DATA", reason: "" };
     expect(judge({ record, counts: counts([10, 0], [30, 0]), alarm, now: START + 1 }).kind).toBe("watch");
     expect(judge({ record, counts: counts([10, 2], [30, 0]), alarm: { ...alarm, state: "OK" }, now: START + 1 }).kind).toBe("roll-back");
     expect(judge({ record, counts: counts([10, 0], [30, 0]), alarm: { ...alarm, state: "ALARM" }, now: verdictAt(record) }).kind).toBe("roll-back");

@@ -28,8 +28,6 @@ export interface AlarmView {
   name: string;
   state: string;
   reason: string;
-  /** When the state last changed, epoch milliseconds. */
-  since: number | undefined;
 }
 
 const PERIOD_SECONDS = 60;
@@ -103,5 +101,5 @@ export async function readAlarm(cloudwatch: CloudWatchClient, name: string): Pro
   const found = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ["MetricAlarm"] }));
   const alarm = found.MetricAlarms?.find((a) => a.AlarmName === name);
   if (!alarm) return undefined;
-  return { name, state: alarm.StateValue ?? "INSUFFICIENT_DATA", reason: alarm.StateReason ?? "", since: alarm.StateUpdatedTimestamp?.getTime() };
+  return { name, state: alarm.StateValue ?? "INSUFFICIENT_DATA", reason: alarm.StateReason ?? "" };
 }
