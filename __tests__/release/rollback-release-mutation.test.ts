@@ -119,6 +119,15 @@ describe("rollback --release: what it reads", () => {
     await refusal("Amazon lists no certified version before the live version 1");
   });
 
+  it("after rolling back to the first blue/green release's predecessor, says that live went to the legacy alias, not to the colour checked", async () => {
+    await restart({ live: "legacy" });
+    await release("blue"); // from a legacy alias, blue is the candidate
+    const report = await rollbackRelease({}, deps(world));
+    expect(report).toMatchObject({ outcome: "rolled-back", to: { skillVersion: "1", colour: "green" } });
+    expect(report.live).toContain("production-3");
+    expect(world.output.lines.filter((l) => l.kind === "warn").map((l) => l.text)).toEqual([expect.stringContaining("not at green")]);
+  });
+
   it("asks before rolling back: a no changes nothing", async () => {
     await release("green");
     mark();
