@@ -65,6 +65,8 @@ describe("promote --canary: what starts a canary", () => {
       const error = await failure(canary({}, releaseDeps(world, { confirm })));
       expect(error.exitCode).toBe(ExitCode.Usage);
       expect(mutatingOps(world)).toEqual([]);
+      // With --yes there is nothing to answer.
+      expect((await canary({ yes: true }, releaseDeps(world, { confirm, dryRun: new DryRunPlan() }))).outcome).toBe("dry-run");
     }));
 
   it("--yes asks nothing; a dry run asks nothing either", () =>
@@ -147,15 +149,21 @@ describe("promote --canary to its verdict (the paths canary.test.ts takes, at th
     const clock = residentsClock({ everyMs: 2 * MINUTE });
     return within({ live: "blue", ...world, lambda: { now: clock.now, random: evenDraws(), ...world.lambda } }, async (w) => {
       clock.talkTo(w, "blue");
-      const { code, stderr, result } = await runRelease("promote", () => canary({ weight: 0.5, bakeMs: 10 * MINUTE, minInvocations: 2, yes: true }, releaseDeps(w, { clock })));
-      return { code, stderr, result, alias: blue(w), ops: mutatingOps(w) };
+      const started = clock.now();
+      // --yes: nothing is asked (a question would fail the test).
+      const confirm = async () => Promise.reject(new Error("must not ask"));
+      const { code, stderr, result } = await runRelease("promote", () => canary({ weight: 0.5, bakeMs: 10 * MINUTE, minInvocations: 2, yes: true }, releaseDeps(w, { clock, confirm })));
+      return { code, stderr, result, alias: blue(w), ops: mutatingOps(w), elapsed: clock.now() - started };
     });
   };
 
   it("a healthy canary is split with its record, watched on the alias as split, and completed: all traffic on the new version", async () => {
-    const { code, stderr, result, alias, ops } = await fresh();
+    const { code, stderr, result, alias, ops, elapsed } = await fresh();
     expect(stderr).toBe("");
     expect(code).toBe(ExitCode.Ok);
+    // The verdict came with the bake asked for (10 min) and CloudWatch's delay, not the default two hours.
+    expect(elapsed).toBeGreaterThanOrEqual(13 * MINUTE);
+    expect(elapsed).toBeLessThan(15 * MINUTE);
     expect(result).toMatchObject({ outcome: "completed", alias: "blue", colour: "blue", fromVersion: "1", toVersion: "2", weight: 0.5, counts: { canary: { errors: 0 } } });
     expect(alias.functionVersion).toBe("2");
     expect(alias.additionalVersionWeights).toBeUndefined();
@@ -250,14 +258,19 @@ describe("promote --canary resuming the canary recorded on the alias", () => {
         // Recorded with lenient criteria: on its own, this canary completes after 10 minutes (1 invocation needed, 1000 errors allowed).
         await canaryInProgress(w, { startedAt: clock.now(), bakeMs: 10 * MINUTE, minInvocations: 1, maxErrors: 1000, weight: 0.5 });
         clock.talkTo(w, "blue");
+        const started = clock.now();
         const { code, stderr } = await runRelease("promote", () => promoteCanary({ weight: 0.5, yes: true, ...options }, releaseDeps(w, { clock })));
-        return { code, stderr, alias: blue(w) };
+        return { code, stderr, alias: blue(w), elapsed: clock.now() - started };
       });
     };
     const quiet = await resume({ minInvocations: 1000 });
     expect(quiet.code).toBe(ExitCode.Failed);
     expect(quiet.stderr).toMatch(/Canary left in place, without a verdict: .*a verdict needs at least 1000/);
     expect(quiet.alias.additionalVersionWeights).toEqual({ "2": 0.5 });
+    expect(quiet.elapsed).toBeGreaterThanOrEqual(13 * MINUTE); // the recorded bake, kept
+    const longer = await resume({ bakeMs: 20 * MINUTE });
+    expect(longer.code).toBe(ExitCode.Ok); // the recorded minimum (1) and error limit kept
+    expect(longer.elapsed).toBeGreaterThanOrEqual(23 * MINUTE);
     const failing = { lambda: { invoke: failsUnderTraffic } };
     const strict = await resume({ maxErrors: 1 }, failing);
     expect(strict.code).toBe(ExitCode.Failed);
@@ -296,10 +309,10 @@ describe("promote --complete", () => {
       expect(canaryOf({ name: "blue", version: "1", revisionId: "", description: blue(world).description })).toEqual(record);
     }));
 
-  it("moves all of the traffic to the canary's version when confirmed, recording the stable version as the previous one", () =>
+  it("with --yes moves all of the traffic to the canary's version without a question", () =>
     within({ live: "blue" }, async (world) => {
       await canaryInProgress(world);
-      const result = await completeCanary({}, releaseDeps(world, { confirm: async () => true }));
+      const result = await completeCanary({ yes: true }, releaseDeps(world, { confirm: async () => Promise.reject(new Error("must not ask")) }));
       expect(result).toMatchObject({ outcome: "completed", fromVersion: "1", toVersion: "2", weight: 0.25 });
       expect(blue(world).functionVersion).toBe("2");
       expect(blue(world).additionalVersionWeights).toBeUndefined();
