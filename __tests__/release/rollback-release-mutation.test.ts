@@ -110,6 +110,17 @@ describe("rollback --release: what it reads", () => {
     await release("green");
     world.lambdaEmu.state.deleteAlias(FUNCTION_NAME, "blue");
     await refusal("the blue alias does not exist");
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1");
+    world.lambdaEmu.state.deleteAlias(FUNCTION_NAME, "green"); // the live one
+    await refusal("the green alias does not exist");
+  });
+
+  it("rolls back to the version live just before, not to an older certified one", async () => {
+    await release("green"); // skill version 2
+    await release("blue"); // skill version 3, live; 1 and 2 certified
+    const report = await rollbackRelease({}, deps(world));
+    expect(report).toMatchObject({ outcome: "rolled-back", from: { skillVersion: "3", colour: "blue" }, to: { skillVersion: "2", colour: "green" } });
+    expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
   });
 
   it("refuses (exit 3) when Amazon lists no certified version before the live one", async () => {
