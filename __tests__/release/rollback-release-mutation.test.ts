@@ -61,6 +61,20 @@ describe("rollback --release: what it reads", () => {
     expect(report).toMatchObject({ outcome: "rolled-back", to: { skillVersion: "1", colour: "blue" } });
     expect(paged.pages()).toBe(2);
     expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "blue")]);
+    // Live went where it was checked: nothing to warn about.
+    expect(world.output.lines.filter((l) => l.kind === "warn")).toEqual([]);
+  });
+
+  it("refuses (exit 3) when the previous colour's alias is on the live alias's own version (not older)", async () => {
+    await release("green");
+    world.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", world.lambdaEmu.state.getAlias(FUNCTION_NAME, "green").functionVersion);
+    await refusal("not older than the live green alias's version 2");
+  });
+
+  it("development on the live colour is no reason to refuse: only the previous colour's alias must not have moved", async () => {
+    await release("green");
+    await pointDevelopmentAt(world, "green");
+    expect((await rollbackRelease({}, deps(world))).outcome).toBe("rolled-back");
   });
 
   it("a version list that is still truncated after 20 pages is a refusal (exit 3): the unread versions could be later releases", async () => {
