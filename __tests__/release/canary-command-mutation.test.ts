@@ -179,6 +179,22 @@ describe("promote --canary to its verdict (the paths canary.test.ts takes, at th
     expect(ops).toEqual(["PublishVersion", "UpdateAlias", "UpdateAlias"]);
   });
 
+  it("someone else changing the alias during the watch ends it with exit 4 (not 1), keeping their change", () => {
+    const clock = residentsClock({ everyMs: 2 * MINUTE });
+    return within({ live: "blue", lambda: { now: clock.now, random: evenDraws() } }, async (w) => {
+      clock.talkTo(w, "blue");
+      let polls = 0;
+      w.cloudwatchEmu.faults.before("GetMetricData", () => {
+        if (++polls === 3) w.lambdaEmu.state.setAlias(FUNCTION_NAME, "blue", "1", {});
+      });
+      const { code } = await runRelease("promote", () => canary({ weight: 0.5, bakeMs: 10 * MINUTE, yes: true }, releaseDeps(w, { clock })));
+      expect(code).toBe(ExitCode.Conflict);
+      expect(blue(w).functionVersion).toBe("1");
+      expect(blue(w).additionalVersionWeights).toBeUndefined();
+      expect(mutatingOps(w)).toEqual(["PublishVersion", "UpdateAlias"]);
+    });
+  });
+
   it("metrics CloudWatch says are incomplete end the run (exit 1) with the canary in place: never completed on them", () => {
     const clock = residentsClock({ everyMs: 2 * MINUTE });
     return within({ live: "blue", lambda: { now: clock.now, random: evenDraws() } }, async (w) => {
@@ -252,11 +268,11 @@ describe("promote --canary resuming the canary recorded on the alias", () => {
     }));
 
   it("takes the criteria given on the command line over the recorded ones: a higher minimum leaves it quiet, a lower error limit rolls it back", async () => {
-    const resume = (options: Partial<CanaryOptions>, world: ReleaseWorldOptions = {}) => {
+    const resume = (options: Partial<CanaryOptions>, world: ReleaseWorldOptions = {}, recorded: Partial<CanaryRecord> = {}) => {
       const clock = residentsClock({ everyMs: 2 * MINUTE });
       return within({ live: "blue", ...world, lambda: { now: clock.now, random: evenDraws(), ...world.lambda } }, async (w) => {
         // Recorded with lenient criteria: on its own, this canary completes after 10 minutes (1 invocation needed, 1000 errors allowed).
-        await canaryInProgress(w, { startedAt: clock.now(), bakeMs: 10 * MINUTE, minInvocations: 1, maxErrors: 1000, weight: 0.5 });
+        await canaryInProgress(w, { startedAt: clock.now(), bakeMs: 10 * MINUTE, minInvocations: 1, maxErrors: 1000, weight: 0.5, ...recorded });
         clock.talkTo(w, "blue");
         const started = clock.now();
         const { code, stderr } = await runRelease("promote", () => promoteCanary({ weight: 0.5, yes: true, ...options }, releaseDeps(w, { clock })));
@@ -276,6 +292,8 @@ describe("promote --canary resuming the canary recorded on the alias", () => {
     expect(strict.code).toBe(ExitCode.Failed);
     expect(strict.stderr).toContain("Canary rolled back");
     expect(strict.alias.functionVersion).toBe("1");
+    // The recorded error limit holds when none is given.
+    expect((await resume({ bakeMs: 20 * MINUTE }, failing, { maxErrors: 1 })).code).toBe(ExitCode.Failed);
   });
 });
 
@@ -307,6 +325,14 @@ describe("promote --complete", () => {
       expect(plan.calls.some((c) => c.startsWith("move alias blue of BostonInfoSkill from version 1 with 25% of its traffic on version 2 to version 2"))).toBe(true);
       expect(blue(world)).toEqual(before);
       expect(canaryOf({ name: "blue", version: "1", revisionId: "", description: blue(world).description })).toEqual(record);
+    }));
+
+  it("a yes to the question moves all of the traffic to the canary's version", () =>
+    within({ live: "blue" }, async (world) => {
+      await canaryInProgress(world);
+      const result = await completeCanary({}, releaseDeps(world, { confirm: async () => true }));
+      expect(result).toMatchObject({ outcome: "completed", alias: "blue", colour: "blue", toVersion: "2" });
+      expect(blue(world).functionVersion).toBe("2");
     }));
 
   it("with --yes moves all of the traffic to the canary's version without a question", () =>
