@@ -106,6 +106,21 @@ describe("promote --canary: what refuses to start one", () => {
       expect(mutatingOps(world)).toEqual([]);
     }));
 
+  it("a live alias Alexa may not invoke is refused (exit 3, invariant 4), with nothing published", () =>
+    within({ live: "blue" }, async (world) => {
+      world.lambdaEmu.state.removePermission(FUNCTION_NAME, "blue", "AlexaSkillsKit-blue");
+      world.lambdaEmu.calls.clear();
+      const error = await failure(canary({ yes: true }, releaseDeps(world)));
+      expect(error.exitCode).toBe(ExitCode.Refused);
+      expect(mutatingOps(world)).toEqual([]);
+    }));
+
+  it("a dry run off a terminal without --yes runs: it asks nothing", () =>
+    within({ live: "blue" }, async (world) => {
+      const confirm = Object.assign(async () => Promise.reject(new Error("must not ask")), { noAnswer: "Standard input is not a terminal; pass --yes." });
+      expect((await canary({}, releaseDeps(world, { confirm, dryRun: new DryRunPlan() }))).outcome).toBe("dry-run");
+    }));
+
   it("the live alias's alarm already in ALARM is refused (exit 3): the canary could not tell whose errors they are", () => {
     const clock = residentsClock({ everyMs: 2 * MINUTE });
     const oldFails = (ctx: InvokeContext) => (ctx.resolvedVersion === "1" && (ctx.payload as { request?: { type?: string } })?.request?.type === "IntentRequest" ? functionError("boom") : alexaSkillHandler(ctx));
