@@ -63,8 +63,8 @@ export function canaryOf(alias: AliasView): CanaryRecord | undefined {
  * canary command must not act on a guess.
  */
 export function routingMatches(alias: AliasView, record: CanaryRecord): boolean {
-  const weights = Object.entries(alias.weights ?? {});
-  return alias.version === record.stableVersion && weights.length === 1 && alias.weights?.[record.version] === record.weight;
+  const weights = alias.weights ?? {};
+  return alias.version === record.stableVersion && Object.keys(weights).length === 1 && weights[record.version] === record.weight;
 }
 
 export function describeCanary(alias: AliasView, record: CanaryRecord): string {

@@ -56,7 +56,8 @@ export function parsePercent(text: string): number {
 /** `--bake 90m`, `2h`, `1h30m`, `600s`. */
 export function parseBake(text: string): number {
   const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-  const ms = m && text.trim() !== "" ? ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 : NaN;
+  // An empty text matches with no unit at all: 0 ms, which the lower limit refuses.
+  const ms = m ? ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 : NaN;
   if (!(ms >= BAKE_LIMITS_MS.min && ms <= BAKE_LIMITS_MS.max)) {
     throw new UsageError(`--bake takes a duration from 10m to 24h, such as 30m, 2h or 1h30m; got ${JSON.stringify(text)}.`);
   }

@@ -71,9 +71,10 @@ Refuses (exit 3) when the previous colour's alias has moved since that version
 was live, because live users would then reach new, uncertified code: when a
 later release was submitted (its candidate was that colour), when development
 points at it, or when its version is not older than the live alias's (a flip
-moved it). Before the rollback the previous colour's alias must answer a
-LaunchRequest (smoke test). Waits for Amazon's rollback, then reports where
-live points.
+moved it) or is $LATEST. It also refuses when SMAPI's list of the skill's
+versions does not end within 20 pages. Before the rollback the previous
+colour's alias must answer a LaunchRequest (smoke test). Waits for Amazon's
+rollback, then reports where live points.
 
 For a code-only rollback of the live alias (undoing a promote), use
 npm run rollback without --release.
@@ -130,7 +131,8 @@ export async function rollbackRelease(options: RollbackReleaseOptions, deps: Rol
   const previous = state.aliases[previousColour];
   const current = state.aliases[liveColourNow];
   if (!previous || !current) throw refuse(`the ${previous ? liveColourNow : previousColour} alias does not exist on ${state.names.functionName}; run npx cdktf deploy.`);
-  if (Number(previous.version) >= Number(current.version)) {
+  // Written as "not older" so that an alias on $LATEST (which aliases may point at; it is no number) is refused too: its code changes with every push.
+  if (!(Number(previous.version) < Number(current.version))) {
     throw refuse(
       `the ${previousColour} alias points at version ${previous.version}, not older than the live ${liveColourNow} alias's version ${current.version}: ` +
         `a flip has moved ${previousColour} to newer code since it was live, so rolling back would send live users to code that was never certified there.`,
@@ -185,10 +187,11 @@ async function listSkillVersions(deps: RollbackReleaseDeps): Promise<v1.skill.Sk
   for (let page = 0; page < MAX_PAGES; page++) {
     const list = await smapiCall({ action: "listing the skill's versions", skillId }, () => deps.smapi.listVersionsForSkillV1(skillId, nextToken));
     all.push(...(list.skillVersions ?? []));
-    if (!list.isTruncated || !list.nextToken) break;
+    if (!list.isTruncated || !list.nextToken) return all;
     nextToken = list.nextToken;
   }
-  return all;
+  // Amazon does not document the list's order: the versions not read could be the later releases that make a rollback unsafe.
+  throw refuse(`SMAPI lists more than ${MAX_PAGES} pages of the skill's versions, so the later releases cannot all be seen. Roll back in the developer console if you must.`);
 }
 
 /** Invariant 5: before live moves to the previous colour, its alias answers a LaunchRequest. */
