@@ -29,6 +29,10 @@ module.exports = {
     "**/__tests__/deploy/deploy-model.test.ts",
     "**/__tests__/deploy/deploy-model-status.test.ts",
     "**/__tests__/deploy/deploy-skill.test.ts",
+    "**/__tests__/deploy/commit-order-mutation.test.ts",
+    "**/__tests__/deploy/manifest-merge-mutation.test.ts",
+    "**/__tests__/deploy/manifest-mutation.test.ts",
+    "**/__tests__/deploy/model-mutation.test.ts",
   ],
   // Stryker's findRelatedTests resolves a mutated file to the tests that import it through jest's
   // module map, which covers only the roots: with the base config's __tests__ alone, only tests that
