@@ -138,3 +138,95 @@ describe("deploy:model: several failures at once", () => {
     expect(modelsEqual(emu.interactionModel("development", "en-US"), theirs)).toBe(true);
   });
 });
+
+describe("deploy:model: the outcome says what happened to the development stage", () => {
+  it("an unchanged model whose earlier build is still running is waited for, without an upload: outcome deployed", async () => {
+    await start({ timings: { modelBuildMs: 5000 } });
+    const model = await changedModel("new sample");
+    await smapi.setInteractionModelV1(emu.skillId, "development", "en-US", model as never);
+    const result = await run(await makePackage({ "en-US": model }));
+    expect(result.outcome).toBe("deployed");
+    expect(result.waitedMs).toBeGreaterThan(0);
+    expect(result.locales).toEqual([expect.objectContaining({ locale: "en-US", result: "skipped", build: expect.objectContaining({ status: "SUCCEEDED" }) })]);
+    expect(emu.callsTo(MODEL_PUT)).toHaveLength(1);
+  });
+
+  it("a refused upload outranks another locale's failed build (outcome upload-failed), and the refused locale reports no build", async () => {
+    const old = await changedModel("old sample");
+    await start({ interactionModels: { "en-US": old, "en-GB": old } });
+    emu.setModelBuildOutcome("en-US", { status: "FAILED", errors: [{ message: "Sample utterances must be unique." } as never] });
+    const model = await fixtureModel();
+    const client = oneLocaleFirst(smapi, "en-US", { then: async () => void emu.faults.failNext(MODEL_PUT, { status: 400, message: "Interaction model is not valid." }) });
+    const error = await failure(run(await makePackage({ "en-US": model, "en-GB": model }), { json: true }, client));
+    expect(error.exitCode).toBe(ExitCode.Failed);
+    const json = JSON.parse(output.lines.find((l) => l.kind === "json")?.text ?? "{}");
+    expect(json.outcome).toBe("upload-failed");
+    expect(json.locales.map((l: { locale: string; result: string; build: unknown }) => [l.locale, l.result, l.build === null])).toEqual([
+      ["en-GB", "failed", true],
+      ["en-US", "failed", false],
+    ]);
+  });
+
+  it("a failed build outranks another locale still building at the time limit (outcome build-failed, exit 1)", async () => {
+    const old = await changedModel("old sample");
+    await start({ interactionModels: { "en-US": old, "en-GB": old } });
+    emu.setModelBuildOutcome("en-US", { status: "FAILED", errors: [{ message: "Sample utterances must be unique." } as never] });
+    emu.setModelBuildOutcome("en-GB", { status: "SUCCEEDED", durationMs: 3_600_000 });
+    const model = await fixtureModel();
+    const error = await failure(run(await makePackage({ "en-US": model, "en-GB": model }), { json: true, timeoutMs: 10_000 }));
+    expect(error.exitCode).toBe(ExitCode.Failed);
+    const json = JSON.parse(output.lines.find((l) => l.kind === "json")?.text ?? "{}");
+    expect(json.outcome).toBe("build-failed");
+    expect(json.waitedMs).toBe(10_000);
+    expect(json.locales.map((l: { locale: string; result: string }) => [l.locale, l.result])).toEqual([
+      ["en-GB", "failed"],
+      ["en-US", "failed"],
+    ]);
+  });
+
+  it("a build still running at the time limit alone is outcome timed-out (exit 1), and its model stays uploaded", async () => {
+    await start({ interactionModels: { "en-US": await changedModel("old sample") } });
+    emu.setModelBuildOutcome("en-US", { status: "SUCCEEDED", durationMs: 3_600_000 });
+    const model = await fixtureModel();
+    const error = await failure(run(await makePackage({ "en-US": model }), { json: true, timeoutMs: 10_000 }));
+    expect(error.exitCode).toBe(ExitCode.Failed);
+    expect(JSON.parse(output.lines.find((l) => l.kind === "json")?.text ?? "{}").outcome).toBe("timed-out");
+    expect(modelsEqual(emu.interactionModel("development", "en-US"), model)).toBe(true);
+  });
+
+  it("--dry-run plans each locale and changes nothing", async () => {
+    await start({ interactionModels: { "en-US": await changedModel("old sample"), "en-GB": await fixtureModel() } });
+    const model = await fixtureModel();
+    const result = await run(await makePackage({ "en-US": model, "en-GB": model }), { dryRun: true });
+    expect(result).toMatchObject({ outcome: "dry-run", dryRun: true });
+    expect(result.locales.map((l) => [l.locale, l.result])).toEqual([
+      ["en-GB", "skipped"],
+      ["en-US", "would-upload"],
+    ]);
+    expect(emu.calls.filter((c) => c.mutating)).toEqual([]);
+  });
+
+  it("a review found before the uploads defers every locale and uploads nothing", async () => {
+    await start({ interactionModels: { "en-US": await changedModel("old sample") } });
+    await smapi.submitSkillForCertificationV1(emu.skillId);
+    const result = await run(await makePackage({ "en-US": await fixtureModel() }));
+    expect(result).toMatchObject({ outcome: "deferred", certification: { id: emu.latestCertification()?.id }, locales: [{ locale: "en-US", result: "deferred" }] });
+    expect(emu.callsTo(MODEL_PUT)).toEqual([]);
+  });
+
+  it("warns about locales the configuration does not list or the package lacks, unless --locale chose them", async () => {
+    await start();
+    const model = await fixtureModel();
+    const dir = await makePackage({ "en-US": model, "en-GB": model });
+    await run(dir, { configuredLocales: ["en-US", "de-DE"] });
+    const warned = output.lines.filter((l) => l.kind === "warn").map((l) => l.text);
+    expect(warned.filter((w) => w.includes("en-GB"))).toHaveLength(1);
+    expect(warned.filter((w) => w.includes("de-DE"))).toHaveLength(1);
+    output.lines.length = 0;
+    await run(dir, { configuredLocales: ["en-US", "de-DE"], locales: ["en-GB"] });
+    expect(output.lines.filter((l) => l.kind === "warn")).toEqual([]);
+    output.lines.length = 0;
+    await run(dir, { configuredLocales: ["en-US", "en-GB"] });
+    expect(output.lines.filter((l) => l.kind === "warn")).toEqual([]);
+  });
+});
