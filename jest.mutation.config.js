@@ -33,6 +33,8 @@ module.exports = {
     "**/__tests__/deploy/manifest-merge-mutation.test.ts",
     "**/__tests__/deploy/manifest-mutation.test.ts",
     "**/__tests__/deploy/model-mutation.test.ts",
+    "**/__tests__/deploy/function-mutation.test.ts",
+    "**/__tests__/deploy/skill-mutation.test.ts",
   ],
   // Stryker's findRelatedTests resolves a mutated file to the tests that import it through jest's
   // module map, which covers only the roots: with the base config's __tests__ alone, only tests that
