@@ -8,6 +8,7 @@ import { NO_HISTORY } from "../../lib/lambda/commit";
 import { makeZip } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
 import { codeSha256 } from "../../lib/package";
+import type { Clock } from "../../lib/clock";
 import { failure, quickClock, within } from "../helpers/release-run";
 
 /**
@@ -52,7 +53,7 @@ async function fakeBuilder(edit: (dir: string) => Promise<void> = async () => un
   return { dir, build, calls, sha: codeSha256(zip) };
 }
 
-function run(world: ReleaseWorld, build: (o: BuildOptions) => Promise<BuiltPackage>, options: Partial<DeploySkillOptions> = {}, needsS3Upload?: (size: number) => boolean) {
+function run(world: ReleaseWorld, build: (o: BuildOptions) => Promise<BuiltPackage>, options: Partial<DeploySkillOptions> = {}, needsS3Upload?: (size: number) => boolean, clock: Clock = quickClock) {
   return deploySkill(
     { repo: work, config: world.config, dryRun: false, env: {}, ...options },
     {
@@ -63,7 +64,7 @@ function run(world: ReleaseWorld, build: (o: BuildOptions) => Promise<BuiltPacka
       },
       smapi: world.smapi,
       output: world.output,
-      clock: quickClock,
+      clock,
       resolveCommit: async () => COMMIT,
       history: NO_HISTORY,
       poll: { initialDelayMs: 5, maxDelayMs: 20 },
@@ -144,4 +145,25 @@ describe("deploySkill", () => {
       expect(error.exitCode).toBe(ExitCode.Failed);
     });
   });
+
+  it("the caller's poll settings reach the model build wait", () =>
+    // A build long enough that the wait polls more than once, whatever the machine's load.
+    within({ smapi: { timings: { manifestUpdateMs: 20, modelBuildMs: 300, validationMs: 20, publicationMs: 20, rollbackMs: 20, simulationMs: 0 } } }, async (world) => {
+      const { build } = await fakeBuilder(async (dir) => {
+        const file = path.join(dir, "interactionModels/custom/en-US.json");
+        const model = JSON.parse(await readFile(file, "utf8"));
+        model.interactionModel.languageModel.intents[0].samples.push("a sample added by this push");
+        await writeFile(file, JSON.stringify(model));
+      });
+      // The sleeps between the model upload and the manifest upload are the model build's polls.
+      const sleeps: number[] = [];
+      let polling = false;
+      world.smapiEmu.faults.beforeNext("setInteractionModelV1", () => void (polling = true));
+      world.smapiEmu.faults.beforeNext("updateSkillManifestV1", () => void (polling = false));
+      const clock: Clock = { now: quickClock.now, sleep: (ms) => (polling && sleeps.push(ms), quickClock.sleep(ms)) };
+      const result = await run(world, build, {}, undefined, clock);
+      expect(result.model.outcome).toBe("deployed");
+      expect(sleeps.length).toBeGreaterThan(0);
+      expect(Math.max(...sleeps)).toBeLessThanOrEqual(20);
+    }));
 });
