@@ -224,4 +224,21 @@ describe("deployFunction: publishing and --dry-run", () => {
     expect(result.version).toBeUndefined();
     expect(result.plannedCalls?.map((c) => c.operation)).toEqual(["UpdateFunctionCode", "Invoke", "TagResource", "PublishVersion"]);
   });
+
+  it("a function that runs a container image is refused before anything changes (exit 2)", async () => {
+    const h = await harness();
+    const client = new LambdaClient({ ...awsClientConfig({ region: h.emu.region }), endpoint: h.emu.url, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+    // The emulator has zip functions only: Lambda's answer for an image function, by a middleware.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === "GetFunctionConfigurationCommand") Object.assign(result.output as object, { PackageType: "Image" });
+        return result;
+      },
+      { step: "initialize" },
+    );
+    const error = await failure(h.deploy({}, { lambda: client }));
+    expect(error.exitCode).toBe(ExitCode.Usage);
+    expect(h.emu.calls.mutating()).toEqual([]);
+  });
 });
