@@ -65,6 +65,7 @@ describe("withStageEndpoints: the repository's manifest with the stage's endpoin
     expect(withStageEndpoints(envelope({}), envelope({ regions: { NA: [{ endpoint: { uri: ARN } }] } }))).toEqual(envelope({}));
     expect(withStageEndpoints(envelope({}), { manifest: { apis: { custom: [] } } })).toEqual(envelope({}));
     expect(withStageEndpoints(envelope({}), null)).toEqual(envelope({}));
+    expect(withStageEndpoints(envelope({ endpoint: { uri: "mine" } }), envelope({ endpoint: null }))).toEqual(envelope({}));
     expect(withStageEndpoints([], envelope({ endpoint: { uri: ARN } }))).toEqual(envelope({ endpoint: { uri: ARN } }));
   });
 
@@ -102,6 +103,8 @@ describe("differingPaths: what the log says a push changes", () => {
     expect(differingPaths([1], [2])).toEqual(["(root)"]);
     expect(differingPaths({ a: 1 }, null)).toEqual(["(root)"]);
     expect(differingPaths({ manifest: { a: 1, z: 1 } }, { manifest: { b: 1, z: 1 } })).toEqual(["manifest.a", "manifest.b"]);
+    // In key order, whichever manifest has the key: the --json result does not depend on which side a key is on.
+    expect(differingPaths({ manifest: { b: 1 } }, { manifest: { a: 1 } })).toEqual(["manifest.a", "manifest.b"]);
   });
 
   it("stops three levels down", () => {
