@@ -86,6 +86,14 @@ describe("deployManifest: what a push does to the development manifest", () => {
       expect(writes(world)).toEqual([]);
     }));
 
+  it("defers (exit 0, nothing written, nothing reported changed) when a review is in progress before the upload", () =>
+    within({}, async (world) => {
+      await world.smapi.submitSkillForCertificationV1(skillId(world), { versionMessage: "review" });
+      const result = await deployManifest({ skillId: skillId(world), packageDir: await skillPackage(), dryRun: false }, deps(world));
+      expect(result).toEqual({ outcome: "deferred", changed: [], certification: expect.objectContaining({ id: world.smapiEmu.latestCertification()?.id }) });
+      expect(writes(world)).toEqual([]);
+    }));
+
   it("defers (exit 0, nothing written) when a review locks the stage between the look and the upload (403 with a certification listed)", () =>
     within({}, async (world) => {
       world.smapiEmu.faults.beforeNext("updateSkillManifestV1", async () => {

@@ -73,6 +73,14 @@ function run(world: ReleaseWorld, build: (o: BuildOptions) => Promise<BuiltPacka
   );
 }
 
+/** A changed en-US model: deploy:model uploads it and waits for its build. */
+async function addSample(dir: string): Promise<void> {
+  const file = path.join(dir, "interactionModels/custom/en-US.json");
+  const model = JSON.parse(await readFile(file, "utf8"));
+  model.interactionModel.languageModel.intents[0].samples.push("a sample added by this push");
+  await writeFile(file, JSON.stringify(model));
+}
+
 const smapiWrites = (world: ReleaseWorld) => world.smapiEmu.calls.filter((c) => c.method !== "GET" && !/\/auth\//.test(c.path));
 const latestSha = (world: ReleaseWorld) => world.lambdaEmu.state.get(FUNCTION_NAME).latest.code.sha256;
 
@@ -132,7 +140,7 @@ describe("deploySkill", () => {
       expect(withBucket.function).toMatchObject({ upload: "s3", s3: { bucket: "packages-bucket" } });
     }));
 
-  it("the caller's limits reach the steps: a Lambda update longer than the function limit fails, a manifest update longer than the SMAPI limit fails", async () => {
+  it("the caller's limits reach the steps: a Lambda update longer than the function limit fails, a manifest update or a model build longer than the SMAPI limit fails", async () => {
     await within({ lambda: { updateDurationMs: 2000 } }, async (world) => {
       const { build } = await fakeBuilder();
       const error = await failure(run(world, build, { functionTimeoutMs: 50 }));
@@ -144,17 +152,20 @@ describe("deploySkill", () => {
       const error = await failure(run(world, build, { smapiTimeoutMs: 100 }));
       expect(error.exitCode).toBe(ExitCode.Failed);
     });
+    // A model build longer than the SMAPI limit: deploy:model gives up, and skill.json is not uploaded after it.
+    await within({ smapi: { timings: { manifestUpdateMs: 20, modelBuildMs: 5000, validationMs: 20, publicationMs: 20, rollbackMs: 20, simulationMs: 0 } } }, async (world) => {
+      const { build } = await fakeBuilder(addSample);
+      const error = await failure(run(world, build, { smapiTimeoutMs: 100 }));
+      expect(error.exitCode).toBe(ExitCode.Failed);
+      expect(world.smapiEmu.callsTo("setInteractionModelV1")).toHaveLength(1);
+      expect(world.smapiEmu.callsTo("updateSkillManifestV1")).toEqual([]);
+    });
   });
 
   it("the caller's poll settings reach the model build wait", () =>
     // A build long enough that the wait polls more than once, whatever the machine's load.
     within({ smapi: { timings: { manifestUpdateMs: 20, modelBuildMs: 300, validationMs: 20, publicationMs: 20, rollbackMs: 20, simulationMs: 0 } } }, async (world) => {
-      const { build } = await fakeBuilder(async (dir) => {
-        const file = path.join(dir, "interactionModels/custom/en-US.json");
-        const model = JSON.parse(await readFile(file, "utf8"));
-        model.interactionModel.languageModel.intents[0].samples.push("a sample added by this push");
-        await writeFile(file, JSON.stringify(model));
-      });
+      const { build } = await fakeBuilder(addSample);
       // The sleeps between the model upload and the manifest upload are the model build's polls.
       const sleeps: number[] = [];
       let polling = false;
