@@ -122,6 +122,23 @@ describe("deployFunction: the build order (a newer commit on $LATEST is never re
     expect(h.emu.calls.mutating()).toEqual([]);
   });
 
+  it("a record of the same commit but other code is written again: the record names the code $LATEST holds", async () => {
+    const h = await harness();
+    record(h.emu, NEW, { codeSha256: "code-of-another-build-of-this-commit=" });
+    const result = await h.deploy({}, { history: olderThanNew });
+    expect(h.emu.calls.of("TagResource")).toHaveLength(1);
+    expect(h.emu.state.tagsOf(FN)[RECORD_TAGS.codeSha256]).toBe(sha(pkg));
+    expect(result.record).toMatchObject({ commit: NEW, codeSha256: sha(pkg) });
+  });
+
+  it("a GetFunction refused (access denied) is a typed failure before anything changes", async () => {
+    const h = await harness();
+    h.emu.faults.failNext("GetFunction", { status: 403, errorType: "AccessDeniedException", message: "not allowed: lambda:GetFunction" });
+    const error = await failure(h.deploy());
+    expect(error.exitCode).toBe(ExitCode.Failed);
+    expect(h.emu.calls.mutating()).toEqual([]);
+  });
+
   it("a record with another committer time is written again", async () => {
     const h = await harness({ functions: [{ name: FN, code: pkg }] });
     record(h.emu, NEW, { committedAt: "2026-11-25T09:00:00.000Z" });
