@@ -53,7 +53,24 @@ module.exports = {
     "**/__tests__/release/canary-watch-mutation.test.ts",
     "**/__tests__/release/rollback-release-mutation.test.ts",
     "**/__tests__/release/canary-command-mutation.test.ts",
+    "**/__tests__/deploy/manifest-merge.test.ts",
+    "**/__tests__/deploy/deploy-function-parts.test.ts",
+    "**/__tests__/deploy/deploy-function-safety.test.ts",
+    "**/__tests__/deploy/deploy-function.test.ts",
+    "**/__tests__/deploy/deploy-model.test.ts",
+    "**/__tests__/deploy/deploy-skill.test.ts",
+    "**/__tests__/deploy/commit-order-mutation.test.ts",
+    "**/__tests__/deploy/manifest-merge-mutation.test.ts",
+    "**/__tests__/deploy/manifest-mutation.test.ts",
+    "**/__tests__/deploy/model-mutation.test.ts",
+    "**/__tests__/deploy/function-mutation.test.ts",
+    "**/__tests__/deploy/skill-mutation.test.ts",
   ],
+  // Stryker's findRelatedTests resolves a mutated file to the tests that import it through jest's
+  // module map, which covers only the roots: with the base config's __tests__ alone, only tests that
+  // import a module directly were related to it, and a command suite reaching lib/deploy through
+  // scripts/ was never run against its mutants ("No tests were found").
+  roots: ["<rootDir>/__tests__", "<rootDir>/lib", "<rootDir>/scripts", "<rootDir>/config"],
   // Two Stryker workers already share the two cores: one jest worker each.
   maxWorkers: 1,
 };

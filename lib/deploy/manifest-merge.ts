@@ -48,7 +48,8 @@ export function withStageEndpoints(repo: unknown, stage: unknown): Json {
       if (Object.keys(ours).length === 0) delete (regions as Json)[region];
     }
   }
-  if (regions !== undefined && Object.keys(regions).length === 0 && asObject(to.regions) === regions) delete to.regions;
+  // `regions` is the object the loop changed in place (it is `to.regions` whenever it is defined).
+  if (regions !== undefined && Object.keys(regions).length === 0) delete to.regions;
   return merged;
 }
 

@@ -124,10 +124,15 @@ export async function readManifestFile(file: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}. Fix it and push again.`);
   }
-  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { manifest?: unknown }).manifest !== "object") {
+  // `typeof null` and `typeof []` are "object" too: a null or array manifest passed this check, so deploy:skill replaced $LATEST before SMAPI refused it.
+  if (!isPlainObject(parsed) || !isPlainObject(parsed.manifest)) {
     throw new UsageError(`${file} has no "manifest" object at the top level, as a skill.json must ({ "manifest": { … } }).`);
   }
   return parsed;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function inReviewMessage(skillId: string, what: string): string {
