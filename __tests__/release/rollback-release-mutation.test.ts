@@ -4,6 +4,10 @@ import { rollbackRelease } from "../../lib/release/commands/rollback-release";
 import { submit } from "../../lib/release/commands/submit";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import type { SmapiClient } from "../../lib/smapi/client";
+import type { v1 } from "ask-smapi-model";
+import { DryRunPlan } from "../../lib/dry-run";
+
+type SkillVersion = v1.skill.SkillVersion;
 import { codePackage } from "../../lib/emulators/lambda/state";
 import { makeZip } from "../../lib/emulators/lambda";
 import { FUNCTION_NAME, type ReleaseWorld } from "../../lib/emulators/release-world";
@@ -151,6 +155,35 @@ describe("rollback --release: what it reads", () => {
     expect(report).toMatchObject({ outcome: "rolled-back", to: { skillVersion: "1", colour: "green" } });
     expect(report.live).toContain("production-3");
     expect(world.output.lines.filter((l) => l.kind === "warn").map((l) => l.text)).toEqual([expect.stringContaining("not at green")]);
+  });
+
+  /** The world's SMAPI client, with its version list rewritten by `edit` (statuses and versions SMAPI can list). */
+  function versionsEdited(edit: (versions: SkillVersion[]) => SkillVersion[]): SmapiClient {
+    const smapi = Object.create(world.smapi) as SmapiClient;
+    smapi.listVersionsForSkillV1 = async (skillId: string) => {
+      const list = await world.smapi.listVersionsForSkillV1(skillId);
+      return { ...list, skillVersions: edit(list.skillVersions ?? []) };
+    };
+    return smapi;
+  }
+  const listed = (version: string, status: v1.skill.VersionSubmissionStatus): SkillVersion => ({ version, submissions: [{ status, submissionTime: "2026-01-02T00:00:00Z" }] });
+
+  it("a newer certified version already rolled back does not hide a later failed submission: refusal (exit 3), not 'already rolled back'", async () => {
+    await release("green"); // skill version 2, live
+    const smapi = versionsEdited((versions) => [...versions, listed("3", "CERTIFIED"), listed("4", "FAILED_CERTIFICATION")]);
+    mark();
+    const error = await failure(rollbackRelease({}, { ...deps(world), smapi }));
+    expect(error.exitCode).toBe(ExitCode.Refused);
+    expect(error.message).toContain("skill version 3 (CERTIFIED");
+    expect(mutationsSinceMark()).toEqual([]);
+  });
+
+  it("the target is the latest certified version before live: a later version that failed certification is skipped", async () => {
+    await release("green"); // skill version 2
+    await release("blue"); // skill version 3, live
+    const smapi = versionsEdited((versions) => versions.map((v) => (v.version === "2" ? { ...v, submissions: [{ ...v.submissions?.[0], status: "FAILED_CERTIFICATION" as const }] } : v)));
+    const report = await rollbackRelease({}, { ...deps(world, new DryRunPlan()), smapi });
+    expect(report).toMatchObject({ outcome: "planned", to: { skillVersion: "1", colour: "green" } });
   });
 
   it("asks before rolling back: a no changes nothing", async () => {
