@@ -227,6 +227,27 @@ describe("deployFunction: publishing and --dry-run", () => {
     expect(h.emu.state.get(FN).versions.get("1")?.code.sha256).toBe(sha(pkg));
   });
 
+  /** Another operator's code lands on $LATEST just before deploy:function reads it back after writing its record. */
+  const otherCode = makeZip({ "lambda_function.py": "# somebody else's code\n" });
+  const otherPushesBeforeTheReadBack = (emu: LambdaEmulator) =>
+    emu.faults.beforeNext("TagResource", () => void emu.faults.beforeNext("GetFunctionConfiguration", () => void emu.state.updateCode(FN, otherCode)));
+
+  it("never publishes somebody else's code pushed after ours: the publish keeps this package's CodeSha256 (exit 4)", async () => {
+    const h = await harness({ updateDurationMs: 0 });
+    otherPushesBeforeTheReadBack(h.emu);
+    const error = await failure(h.deploy({ publish: true }));
+    expect(error.exitCode).toBe(ExitCode.Conflict);
+    expect([...h.emu.state.get(FN).versions.values()].map((v) => v.code.sha256)).not.toContain(sha(otherCode));
+  });
+
+  it("the same while that push is still being applied: waiting for it does not swap this package's hash for theirs (exit 4)", async () => {
+    const h = await harness();
+    otherPushesBeforeTheReadBack(h.emu);
+    const error = await failure(h.deploy({ publish: true }));
+    expect(error.exitCode).toBe(ExitCode.Conflict);
+    expect([...h.emu.state.get(FN).versions.values()].map((v) => v.code.sha256)).not.toContain(sha(otherCode));
+  });
+
   it("publishing an unchanged $LATEST again gives back the existing version, not created", async () => {
     const h = await harness();
     await h.deploy({ publish: true });

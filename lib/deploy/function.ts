@@ -19,7 +19,7 @@ import { needsS3Upload } from "../package";
 import { NO_HISTORY, shortCommit, versionDescription, type CommitHistory, type ResolveCommit } from "../lambda/commit";
 import { compareWithRecord, refuseOlderBuild, type BuildCommit } from "./commit-order";
 import { lambdaCall, readLatest, type FunctionRef } from "./function-ref";
-import { isSettled, latestOf, updateStatus, waitUntilSettled } from "../lambda/latest";
+import { isSettled, latestOf, updateStatus, waitForLatest, waitUntilSettled } from "../lambda/latest";
 import { checkHandlerInPackage, formatBytes, loadPackage, packageFromZip, type DeploymentPackage, type PackageSource } from "./package-input";
 import { publishLatest } from "../lambda/publish";
 import { translateAwsError } from "../aws/errors";
@@ -232,8 +232,15 @@ async function publish(
     planned.push({ service: "lambda", operation: "PublishVersion", parameters: { FunctionName: ref.functionName, CodeSha256: pkg.codeSha256, Description: description } });
     return undefined;
   }
-  const latest = { ...latestOf(deployed), codeSha256: pkg.codeSha256 };
   try {
+    // A read that is not Successful means somebody else's update is being applied: wait for it here, then keep this
+    // package's CodeSha256 as the precondition. Left to publishLatest, the wait would return the settled read whole,
+    // and the version would hold their code under this build's commit.
+    const settled = await waitForLatest(
+      { lambda: ref.lambda, output: deps.output, clock: deps.clock },
+      { functionName: ref.functionName, current: latestOf(deployed), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
+    );
+    const latest = { ...settled, codeSha256: pkg.codeSha256 };
     const outcome = await publishLatest(
       { lambda: ref.lambda, output: deps.output, clock: deps.clock, resolveCommit: async () => commit },
       { names: { functionName: ref.functionName }, latest, timeoutMs: options.timeoutMs },
