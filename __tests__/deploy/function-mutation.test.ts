@@ -232,16 +232,12 @@ describe("deployFunction: publishing and --dry-run", () => {
   const otherPushesBeforeTheReadBack = (emu: LambdaEmulator) =>
     emu.faults.beforeNext("TagResource", () => void emu.faults.beforeNext("GetFunctionConfiguration", () => void emu.state.updateCode(FN, otherCode)));
 
-  it("never publishes somebody else's code pushed after ours: the publish keeps this package's CodeSha256 (exit 4)", async () => {
-    const h = await harness({ updateDurationMs: 0 });
-    otherPushesBeforeTheReadBack(h.emu);
-    const error = await failure(h.deploy({ publish: true }));
-    expect(error.exitCode).toBe(ExitCode.Conflict);
-    expect([...h.emu.state.get(FN).versions.values()].map((v) => v.code.sha256)).not.toContain(sha(otherCode));
-  });
-
-  it("the same while that push is still being applied: waiting for it does not swap this package's hash for theirs (exit 4)", async () => {
-    const h = await harness();
+  it.each([
+    { when: "once applied", emulator: { updateDurationMs: 0 } },
+    // Waiting for their update must not swap this package's hash for theirs in the precondition.
+    { when: "while still being applied", emulator: {} },
+  ])("never publishes somebody else's code pushed after ours ($when): the publish keeps this package's CodeSha256 (exit 4)", async ({ emulator }) => {
+    const h = await harness(emulator);
     otherPushesBeforeTheReadBack(h.emu);
     const error = await failure(h.deploy({ publish: true }));
     expect(error.exitCode).toBe(ExitCode.Conflict);

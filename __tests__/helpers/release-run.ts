@@ -1,7 +1,6 @@
 import { PassThrough } from "node:stream";
 import { runCommand } from "../../lib/cli";
 import type { Clock } from "../../lib/clock";
-import { PipelineError } from "../../lib/errors";
 import type { ReleaseIO } from "../../lib/release/command-line";
 import type { Confirm } from "../../lib/release/confirm";
 import type { ReleaseDeps } from "../../lib/release/deps";
@@ -133,16 +132,7 @@ export function mutationTracker(world: () => ReleaseWorld): { mark: () => void; 
   };
 }
 
-/** The PipelineError a command or step fails with; anything else (or success) fails the test. */
-export async function failure(promise: Promise<unknown>): Promise<PipelineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PipelineError) return error;
-    throw error;
-  }
-  throw new Error("expected the command or step to fail");
-}
+export { failure } from "./failure";
 
 /** A stream that keeps what is written to it. */
 export function capture() {

@@ -1,4 +1,3 @@
-import { PipelineError } from "../../lib/errors";
 import type { SmapiClient } from "../../lib/smapi/client";
 
 /**
@@ -48,17 +47,4 @@ export function serviceError(statusCode: number, message = "error"): Error {
   return Object.assign(new Error("Unknown error"), { name: "ServiceError", statusCode, response: { message } });
 }
 
-/**
- * The PipelineError a step fails with; anything else (or success) fails the
- * test. The same as release-run.ts's `failure`, here so that these fast tests
- * do not load the emulators.
- */
-export async function failure(promise: Promise<unknown>): Promise<PipelineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PipelineError) return error;
-    throw error;
-  }
-  throw new Error("expected the step to fail");
-}
+export { failure } from "./failure";

@@ -31,41 +31,23 @@ describe("finish closes a withdrawn review like a failed one", () => {
 });
 
 describe("finish moves nothing a person declined", () => {
-  it("after publication, a declined question leaves development on the released colour", () =>
+  it.each([
+    { when: "after publication, a declined question leaves development on the released colour", method: "auto", review: "pass", publish: false, stage: "development", colour: "green" },
+    { when: "after a failed review, a declined question leaves development where it is", method: "manual", review: "fail", publish: false, stage: "development", colour: "green" },
+    { when: "--publish declined publishes nothing and moves nothing", method: "manual", review: "pass", publish: true, stage: "live", colour: "blue" },
+  ] as const)("$when", ({ method, review, publish, stage, colour }) =>
     within({ live: "blue", versions: 2 }, async (world) => {
-      await releaseInReview(world, "green", "auto");
-      world.smapiEmu.passCertification();
+      await releaseInReview(world, "green", method);
+      if (review === "pass") world.smapiEmu.passCertification();
+      else world.smapiEmu.failCertification("no help intent");
       const { mark, mutationsSinceMark } = mutationTracker(() => world);
       mark();
-      const report = await finish({ publish: false }, declining(world));
+      const report = await finish({ publish }, declining(world));
       expect(report.outcome).toBe("not-confirmed");
       expect(mutationsSinceMark()).toEqual([]);
-      expect(world.smapiEmu.endpoints("development")).toEqual([aliasArn(world.names, "green")]);
-    }));
-
-  it("after a failed review, a declined question leaves development where it is", () =>
-    within({ live: "blue", versions: 2 }, async (world) => {
-      await releaseInReview(world, "green", "manual");
-      world.smapiEmu.failCertification("no help intent");
-      const { mark, mutationsSinceMark } = mutationTracker(() => world);
-      mark();
-      const report = await finish({ publish: false }, declining(world));
-      expect(report.outcome).toBe("not-confirmed");
-      expect(mutationsSinceMark()).toEqual([]);
-      expect(world.smapiEmu.endpoints("development")).toEqual([aliasArn(world.names, "green")]);
-    }));
-
-  it("--publish declined publishes nothing and moves nothing", () =>
-    within({ live: "blue", versions: 2 }, async (world) => {
-      await releaseInReview(world, "green", "manual");
-      world.smapiEmu.passCertification();
-      const { mark, mutationsSinceMark } = mutationTracker(() => world);
-      mark();
-      const report = await finish({ publish: true }, declining(world));
-      expect(report.outcome).toBe("not-confirmed");
-      expect(mutationsSinceMark()).toEqual([]);
-      expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "blue")]);
-    }));
+      expect(world.smapiEmu.endpoints(stage)).toEqual([aliasArn(world.names, colour)]);
+    }),
+  );
 
   it("--publish asks once: the answer covers the publication and the endpoint move", () =>
     within({ live: "blue", versions: 2 }, async (world) => {
