@@ -2,7 +2,8 @@ import { finish } from "../../lib/release/commands/finish";
 import { submit } from "../../lib/release/commands/submit";
 import { aliasArn, type Colour } from "../../lib/release/model";
 import type { ReleaseWorld } from "../../lib/emulators/release-world";
-import { fastDeps as deps, mutationTracker, pointDevelopmentAt, within } from "../helpers/release-run";
+import { ExitCode } from "../../lib/errors";
+import { failure, fastDeps as deps, mutationTracker, otherOperatorPointsDevelopmentAt, pointDevelopmentAt, within } from "../helpers/release-run";
 
 /**
  * The safety checks of npm run finish that mutation testing found
@@ -58,5 +59,19 @@ describe("finish moves nothing a person declined", () => {
       expect(report.outcome).toBe("finished");
       expect(confirm).toHaveBeenCalledTimes(1);
       expect(world.smapiEmu.endpoints("development")).toEqual([world.names.functionArn]);
+    }));
+});
+
+describe("finish --publish never overwrites somebody else's development move", () => {
+  it("development moved elsewhere while Amazon published: refusal (exit 3), and development stays where they put it", () =>
+    within({ live: "blue", versions: 2 }, async (world) => {
+      await releaseInReview(world, "green", "manual");
+      world.smapiEmu.passCertification();
+      // Once the publication has started, another operator points development at the blue alias.
+      world.smapiEmu.faults.beforeNext("publishSkillV1", () => void otherOperatorPointsDevelopmentAt(world, aliasArn(world.names, "blue"), { before: "getSkillManifestV1" }));
+      const error = await failure(finish({ publish: true }, deps(world)));
+      expect(error.exitCode).toBe(ExitCode.Refused);
+      expect(world.smapiEmu.endpoints("live")).toEqual([aliasArn(world.names, "green")]);
+      expect(world.smapiEmu.endpoints("development")).toEqual([aliasArn(world.names, "blue")]);
     }));
 });
