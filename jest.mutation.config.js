@@ -1,9 +1,10 @@
 /**
  * The jest configuration StrykerJS uses (npm run test:mutation): the main
- * configuration restricted to the fast tests of the mutated modules, so that
- * each mutant reruns seconds of tests, not the emulator-heavy command suites.
- * The pure release model and SMAPI error layer are tested without I/O; the
- * release steps and lib/lambda against the loopback emulators of one world.
+ * configuration restricted to the tests of the mutated modules: their fast
+ * mutation tests (pure, scripted fakes, or one loopback emulator world) and
+ * the command suites of the release commands and lib/deploy. With per-test
+ * coverage a mutant reruns only the tests that reach it, seconds each; the
+ * proofs, the build suites and canary.test.ts stay in npm test only.
  * @type {import('jest').Config}
  */
 const base = require("./jest.config.js");
